@@ -1,0 +1,82 @@
+# The one build path for the book. nox, CI and Read the Docs call these targets;
+# `make help` lists them.
+
+SOURCEDIR  := docs
+BUILDDIR   ?= _build
+# The project's environment, installed from uv.lock. Read the Docs points VENV
+# at its own environment and asks only for the docs group.
+VENV       ?= .venv
+UV_GROUPS  ?= --all-groups
+PYTHON     := $(VENV)/bin/python
+# Strictness, set once for every builder:
+#   -n            nitpicky: warn about every reference that does not resolve
+#   -W            turn every warning into an error
+#   --keep-going  report all of them before stopping
+SPHINXOPTS ?= -n -W --keep-going
+SPHINXBUILD = $(PYTHON) -m sphinx -c . $(SPHINXOPTS)
+
+# uv installs the locked environment. A fresh machine has only Python 3.11, so
+# without a uv on PATH a pinned uv is bootstrapped into .tools/ with pip.
+UV_VERSION := 0.13.9
+UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+# No build date anywhere: the date of the last commit stands for "now".
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.DEFAULT_GOAL := help
+.PHONY: help html epub pdf all livehtml test lint clean system-deps lock venv
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+html: venv ## Build the web edition into _build/html/
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(SOURCEDIR) $(BUILDDIR)/html
+
+epub: venv ## Build the ePub: exactly one _build/epub/*.epub
+	rm -f $(BUILDDIR)/epub/*.epub
+	$(SPHINXBUILD) -b epub -d $(BUILDDIR)/doctrees/epub $(SOURCEDIR) $(BUILDDIR)/epub
+
+pdf: venv ## Build the PDF with XeLaTeX: exactly one _build/latex/*.pdf
+	@for prog in xelatex latexmk xindy; do command -v $$prog >/dev/null || { \
+	  echo "make pdf: '$$prog' is missing. Install TeX Live with: sudo make system-deps" >&2; exit 1; }; done
+	rm -f $(BUILDDIR)/latex/*.pdf
+	$(SPHINXBUILD) -b latex -d $(BUILDDIR)/doctrees/latex $(SOURCEDIR) $(BUILDDIR)/latex
+	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
+
+all: html epub pdf ## Build all three editions
+
+livehtml: venv ## Rebuild and reload the web edition in a browser as you edit
+	$(VENV)/bin/sphinx-autobuild -c . $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/html \
+	  --watch conf.py --watch extensions $(SOURCEDIR) $(BUILDDIR)/html
+
+test: venv ## Build every edition and check what readers get (pytest)
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+lint: venv ## Check the project's own code (never the authors' texts)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd sources && sha256sum --check --quiet SHA256SUMS
+
+clean: ## Remove every build output (keeps the environment)
+	rm -rf $(BUILDDIR)
+
+system-deps: ## Install TeX Live, Chromium, Java and poppler from Debian/Ubuntu (as root)
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	  latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	  texlive-xetex tex-gyre fonts-dejavu-core xindy poppler-utils \
+	  chromium default-jre-headless
+
+lock: $(UV) ## Update uv.lock after changing pyproject.toml
+	$(UV) lock
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked $(UV_GROUPS)
+	@touch $@
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
