@@ -101,7 +101,9 @@ epub_description = (
     "open source work, Python packaging, telemetry, management and community "
     "governance, edited into one book."
 )
-epub_show_urls = "footnote"  # a printed-style reader cannot hover a link
+# Links stay links: e-readers follow them, and URL footnotes would be numbered
+# among the authors' own notes.
+epub_show_urls = "no"
 epub_use_index = False  # Sphinx's genindex pages are not valid XHTML for EPUBCheck
 epub_exclude_files = ["search.html"]  # no search in an e-reader
 

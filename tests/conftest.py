@@ -1,0 +1,120 @@
+"""Shared fixtures: the book is built once per test run, by the same `make`
+targets a reader's copy comes from, into a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ESSAYS_DIR = ROOT / "docs" / "essays"
+
+
+def require(program: str) -> str:
+    """The path of a system program a check needs. Missing, it fails the check
+    under CI (where `.ci/run` installs it) and skips it locally, naming it."""
+    path = shutil.which(program)
+    if path is None:
+        message = f"{program!r} is not installed (install it with: sudo make system-deps)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@dataclass(frozen=True)
+class Chapter:
+    docname: str  # "essays/no-executable-is-an-island"
+    source: str  # "glyph-no-executable-is-an-island.txt"
+    title: str
+    front_matter: dict
+
+    @property
+    def slug(self) -> str:
+        return self.docname.rsplit("/", 1)[-1]
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), f"{path}: no front matter"
+    return yaml.safe_load(text.split("---\n", 2)[1])
+
+
+def chapters() -> list[Chapter]:
+    """Every chapter of the book, from its front matter."""
+    out = []
+    for path in sorted(ESSAYS_DIR.glob("*.md")):
+        fm = front_matter(path)
+        out.append(Chapter(f"essays/{path.stem}", fm["source"], fm["title"], fm))
+    return out
+
+
+CHAPTERS = chapters()
+
+
+def essays_toml() -> list[dict]:
+    return tomllib.loads((ROOT / "sources" / "essays.toml").read_text(encoding="utf-8"))[
+        "essay"
+    ]
+
+
+@dataclass(frozen=True)
+class Build:
+    """One `make` target's result."""
+
+    outdir: Path
+    log: str
+
+
+def make(target: str, builddir: Path) -> Build:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), target, f"BUILDDIR={builddir}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"make {target} failed:\n{log[-6000:]}"
+    return Build(builddir, log)
+
+
+@pytest.fixture(scope="session")
+def builddir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("build")
+
+
+@pytest.fixture(scope="session")
+def html(builddir) -> Build:
+    build = make("html", builddir)
+    return Build(builddir / "html", build.log)
+
+
+@pytest.fixture(scope="session")
+def epub(builddir) -> Build:
+    """The ePub, built and unpacked as a reading system sees it."""
+    build = make("epub", builddir)
+    books = list((builddir / "epub").glob("*.epub"))
+    assert len(books) == 1, f"expected exactly one .epub, found {books}"
+    unpacked = builddir / "epub-unpacked"
+    with zipfile.ZipFile(books[0]) as archive:
+        archive.extractall(unpacked)
+    return Build(unpacked, build.log)
+
+
+@pytest.fixture(scope="session")
+def pdf(builddir) -> Build:
+    """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy)."""
+    for program in ("xelatex", "latexmk", "xindy"):
+        require(program)
+    build = make("pdf", builddir)
+    pdfs = list((builddir / "latex").glob("*.pdf"))
+    assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
+    return Build(pdfs[0], build.log)

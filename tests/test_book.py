@@ -1,0 +1,207 @@
+"""The book as a reader meets it: contents, bylines, links, notes and terms, in
+the web edition, the ePub and the PDF."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CHAPTERS, Chapter, essays_toml, require
+from pdf_reader import outline, page_texts
+
+by_slug = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+
+
+def soup_of(path):
+    return BeautifulSoup(path.read_bytes(), "lxml")
+
+
+# -- The builds -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub", "pdf"])
+def test_build_emits_no_warning(fmt, request):
+    build = request.getfixturevalue(fmt)
+    warnings = [line for line in build.log.splitlines() if re.search(r"WARNING|ERROR", line)]
+    assert not warnings, "\n".join(warnings)
+
+
+def test_every_received_text_has_exactly_one_chapter():
+    sources = sorted(e["file"] for e in essays_toml())
+    assert sorted(c.source for c in CHAPTERS) == sources
+
+
+@by_slug
+def test_chapter_facts_match_essays_toml(chapter: Chapter):
+    facts = {e["file"]: e for e in essays_toml()}[chapter.source]
+    fm = chapter.front_matter
+    assert fm["title"] == facts["title"]
+    assert fm["author"] == facts["author"]
+    assert str(fm["date"]) == facts["date"]
+    if "url" in fm:  # only verified addresses are shown
+        assert fm["url"] == facts["url"]
+
+
+# -- Contents -----------------------------------------------------------------------
+
+
+@by_slug
+def test_chapter_in_html_contents(chapter: Chapter, html):
+    tocs = soup_of(html.outdir / "index.html").select("div.toctree-wrapper")
+    assert tocs, "the front page has no table of contents"
+    links = {a["href"]: a.get_text(" ", strip=True) for toc in tocs for a in toc.select("a")}
+    assert links.get(f"{chapter.docname}.html") == chapter.title
+
+
+@by_slug
+def test_chapter_in_epub_contents(chapter: Chapter, epub):
+    nav = soup_of(epub.outdir / "nav.xhtml")
+    entries = {a["href"]: a.get_text(" ", strip=True) for a in nav.select("nav a")}
+    assert entries.get(f"{chapter.docname}.xhtml") == chapter.title
+
+
+@by_slug
+def test_chapter_in_pdf_outline_and_contents(chapter: Chapter, pdf):
+    require("pdftotext")
+    chapters = [title for depth, title, _ in outline(pdf.outdir) if depth == 0]
+    assert chapter.title in chapters
+    contents = " ".join(" ".join(page_texts(pdf.outdir)[:6]).split())
+    assert chapter.title.split()[0] in contents  # and the printed contents list it
+    assert " ".join(chapter.title.split()) in contents.replace("- ", "-")
+
+
+# -- Bylines --------------------------------------------------------------------------
+
+
+def _expected_byline(chapter: Chapter) -> list[str]:
+    return [chapter.front_matter["author"], chapter.front_matter["site"]]
+
+
+@by_slug
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_byline_under_the_title(chapter: Chapter, fmt, request):
+    build = request.getfixturevalue(fmt)
+    path = (
+        build.outdir / f"{chapter.docname}.html"
+        if fmt == "html"
+        else build.outdir / f"{chapter.docname}.xhtml"
+    )
+    heading = soup_of(path).select_one("section > h1")
+    byline = heading.find_next_sibling()
+    assert "byline" in byline.get("class", []), f"no byline under the title of {chapter.slug}"
+    assert "editorial" in byline["class"]
+    text = byline.get_text(" ", strip=True)
+    for fact in _expected_byline(chapter):
+        assert fact in text
+    link = byline.select_one("a.byline-source")
+    if "url" in chapter.front_matter:
+        assert link is not None and link["href"] == chapter.front_matter["url"]
+    else:
+        assert link is None, "a byline links an unverified address"
+
+
+@by_slug
+def test_byline_in_pdf(chapter: Chapter, pdf):
+    require("pdftotext")
+    from pdf_reader import chapter_pages, text_of
+
+    opening = " ".join(text_of(pdf.outdir, chapter_pages(pdf.outdir, chapter.title)).split())
+    for fact in _expected_byline(chapter):
+        assert fact in opening
+
+
+@by_slug
+def test_summary_is_the_page_description(chapter: Chapter, html):
+    page = soup_of(html.outdir / f"{chapter.docname}.html")
+    summary = " ".join(str(chapter.front_matter["summary"]).split())
+    assert page.find("meta", attrs={"name": "description"})["content"] == summary
+    assert page.find("meta", attrs={"property": "og:description"})["content"] == summary
+
+
+# -- Links, notes and terms resolve --------------------------------------------------------
+
+
+def _internal_targets(root, suffix):
+    """Every (page, href) of an internal link in a build, and the ids per page."""
+    ids, links = {}, []
+    for page in root.rglob(f"*{suffix}"):
+        soup = soup_of(page)
+        ids[page.resolve()] = {tag["id"] for tag in soup.select("[id]")}
+        for a in soup.select("a[href]"):
+            href = a["href"]
+            if not urlsplit(href).scheme and not href.startswith("mailto:"):
+                links.append((page, href))
+    return ids, links
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_internal_links_footnotes_and_terms_resolve(fmt, request):
+    build = request.getfixturevalue(fmt)
+    root, suffix = (build.outdir, ".html") if fmt == "html" else (build.outdir, ".xhtml")
+    ids, links = _internal_targets(root, suffix)
+    broken = []
+    for page, href in links:
+        path, _, fragment = href.partition("#")
+        target = (page.parent / unquote(path)).resolve() if path else page.resolve()
+        if target.suffix != suffix:
+            continue  # _static files, the ePub's images
+        if target not in ids or (fragment and unquote(fragment) not in ids[target]):
+            broken.append(f"{page.relative_to(root)} -> {href}")
+    assert not broken, "\n".join(broken)
+    assert len(links) > 50, "suspiciously few internal links"
+
+
+@by_slug
+def test_footnote_references_and_notes_pair_up(chapter: Chapter, html):
+    soup = soup_of(html.outdir / f"{chapter.docname}.html")
+    refs = soup.select("a.footnote-reference")
+    notes = soup.select("aside.footnote")
+    assert len(refs) == len(notes)
+    for ref in refs:
+        assert soup.find(id=ref["href"].lstrip("#")) in notes
+
+
+def test_glossary_terms_in_tim_peters_chapter_link_to_the_glossary(html):
+    page = soup_of(html.outdir / "essays" / "dispelling-information-asymmetry.html")
+    terms = {a.get_text(strip=True) for a in page.select('a[href^="../glossary.html#term-"]')}
+    expected = {"PSF", "CoC", "CoC WG", "SC", "CPython", "CPython core dev", "Discourse", "mod", "DM"}
+    assert expected <= terms
+
+
+def test_tim_peters_links_are_the_verified_ones(html):
+    (essay,) = [e for e in essays_toml() if e["file"].startswith("peters-")]
+    page = soup_of(html.outdir / "essays" / "dispelling-information-asymmetry.html")
+    article = page.select_one("article[role=main]")
+    links = [
+        (a.get_text(strip=True), a["href"])
+        for a in article.select("a.reference.external")
+        if "byline-source" not in a.get("class", [])
+    ]
+    assert sorted(links) == sorted((text, url) for text, url in essay["links"])
+
+
+def test_glyph_essays_have_no_invented_links(html):
+    for chapter in CHAPTERS:
+        if chapter.front_matter["author"] != "Glyph Lefkowitz":
+            continue
+        article = soup_of(html.outdir / f"{chapter.docname}.html").select_one("article")
+        external = [
+            a["href"]
+            for a in article.select("a.reference.external")
+            if "byline-source" not in a.get("class", [])
+        ]
+        assert not external, f"{chapter.slug}: links not verified: {external}"
+
+
+# -- The PDF as a printed book ------------------------------------------------------------
+
+
+def test_pdf_opening_pages_show_no_release_and_no_build_date(pdf):
+    require("pdftotext")
+    opening = " ".join(page_texts(pdf.outdir)[:4])
+    assert "Release" not in opening
+    months = "January|February|March|April|May|June|July|August|September|October|November|December"
+    assert not re.search(rf"\b({months}) \d{{1,2}}, 20\d\d\b", opening)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", opening)

@@ -1,0 +1,79 @@
+"""EDITING.md's one rule, proven for every chapter in every format: every word
+of the received text is in the chapter, in order (HTML, ePub) or in full (PDF)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CHAPTERS, ROOT, Chapter, require
+from fidelity import (
+    MARKERS,
+    check_in_full,
+    check_in_order,
+    html_chapter_words,
+    received_words,
+    words,
+)
+from pdf_reader import chapter_pages, text_of
+
+SOURCES = ROOT / "sources"
+by_slug = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+
+
+def test_received_texts_match_their_checksums():
+    manifest = (SOURCES / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert manifest, "sources/SHA256SUMS is empty"
+    listed = set()
+    for line in manifest:
+        digest, name = line.split(maxsplit=1)
+        listed.add(name)
+        actual = hashlib.sha256((SOURCES / name).read_bytes()).hexdigest()
+        assert actual == digest, f"sources/{name} differs from the text as received"
+    assert {p.name for p in SOURCES.glob("*.txt")} <= listed, "a received text has no checksum"
+
+
+@by_slug
+def test_every_word_in_order_in_html(chapter: Chapter, html):
+    page = html.outdir / f"{chapter.docname}.html"
+    check_in_order(chapter.source, "HTML", received_words(chapter.source), html_chapter_words(page))
+
+
+@by_slug
+def test_every_word_in_order_in_epub(chapter: Chapter, epub):
+    page = epub.outdir / f"{chapter.docname}.xhtml"
+    check_in_order(chapter.source, "ePub", received_words(chapter.source), html_chapter_words(page))
+
+
+@by_slug
+def test_every_word_in_full_in_pdf(chapter: Chapter, pdf):
+    require("pdftotext")
+    text = text_of(pdf.outdir, chapter_pages(pdf.outdir, chapter.title))
+    check_in_full(chapter.source, "PDF", received_words(chapter.source), words(text))
+
+
+def _footnotes(page) -> list:
+    soup = BeautifulSoup(page.read_bytes(), "lxml")
+    return soup.select("aside.footnote")
+
+
+@by_slug
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_footnote_count_is_exact(chapter: Chapter, fmt, request):
+    build = request.getfixturevalue(fmt)
+    suffix, folder = (".html", build.outdir) if fmt == "html" else (".xhtml", build.outdir)
+    notes = _footnotes(folder / f"{chapter.docname}{suffix}")
+    expected = len(MARKERS[chapter.source])
+    assert len(notes) == expected, (
+        f"{chapter.slug} ({fmt}): {len(notes)} footnotes, EDITING.md lists {expected}"
+    )
+
+
+@by_slug
+def test_no_code_block_keeps_a_line_number_gutter(chapter: Chapter, html):
+    soup = BeautifulSoup((html.outdir / f"{chapter.docname}.html").read_bytes(), "lxml")
+    for pre in soup.select("pre"):
+        lines = [line.strip() for line in pre.get_text().splitlines() if line.strip()]
+        gutter = [line for line in lines if line.isdigit()]
+        assert len(gutter) < 2, f"{chapter.slug}: a code block keeps a gutter: {lines[:5]}"
