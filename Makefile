@@ -50,7 +50,7 @@ livehtml: venv ## Rebuild and reload the web edition in a browser as you edit
 	$(VENV)/bin/sphinx-autobuild -c . $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/html \
 	  --watch conf.py --watch extensions $(SOURCEDIR) $(BUILDDIR)/html
 
-test: venv ## Build every edition and check what readers get (pytest)
+test: venv node_modules/.installed ## Build every edition and check what readers get (pytest)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: venv ## Check the project's own code (never the authors' texts)
@@ -75,6 +75,13 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked $(UV_GROUPS)
+	@touch $@
+
+# The checkers the tests run in a browser and on the ePub (vnu, axe-core, Ace,
+# Lighthouse), from package-lock.json. None may download a browser: they drive
+# Debian's chromium.
+node_modules/.installed: package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 	@touch $@
 
 .tools/bin/uv:
