@@ -40,6 +40,7 @@ extensions = [
     # Our own, in extensions/:
     "chapter_byline",
     "editorial",
+    "latex_book_matter",
 ]
 
 root_doc = "index"
@@ -125,11 +126,19 @@ latex_documents = [
     )
 ]
 latex_toplevel_sectioning = "chapter"
+# The book class, not report: \frontmatter, \mainmatter and \backmatter
+# (see extensions/latex_book_matter.py).
+latex_docclass = {"manual": "book"}
 latex_show_urls = "footnote"
 latex_show_pagerefs = True
 latex_domain_indices = False
 latex_elements = {
     "papersize": "a5paper",
+    # Long URLs in footnotes may break after a hyphen too, not only after "/".
+    "passoptionstopackages": r"\PassOptionsToPackage{hyphens}{url}",
+    # Black headings, dark-blue links: a book, not a manual.
+    "sphinxsetup": "TitleColor={named}{black}, InnerLinkColor={rgb}{0.1,0.2,0.45}, "
+    "OuterLinkColor={rgb}{0.1,0.2,0.45}",
     "pointsize": "10pt",
     "fontpkg": r"""
 \setmainfont{TeX Gyre Pagella}
@@ -140,7 +149,12 @@ latex_elements = {
     "extraclassoptions": "openany,oneside",
     "preamble": (ROOT / "docs" / "_latex" / "preamble.tex").read_text(encoding="utf-8"),
     "maketitle": (ROOT / "docs" / "_latex" / "titlepage.tex").read_text(encoding="utf-8"),
-    "tableofcontents": r"\sphinxtableofcontents",
+    # Sphinx's \sphinxtableofcontents restarts the page numbers; a book's front
+    # matter runs on in roman numerals from the title page to the preface.
+    "tableofcontents": r"\begingroup\parskip 0pt\sphinxtableofcontentshook"
+    r"\tableofcontents\endgroup\clearpage",
+    # Our own chapter heads (preamble.tex), not fncychap's "Sonny" style.
+    "fncychap": "",
     "releasename": "",
     "printindex": r"\footnotesize\raggedright\printindex",
 }

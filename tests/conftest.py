@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 import zipfile
 from dataclasses import dataclass
@@ -61,9 +62,7 @@ CHAPTERS = chapters()
 
 
 def essays_toml() -> list[dict]:
-    return tomllib.loads((ROOT / "sources" / "essays.toml").read_text(encoding="utf-8"))[
-        "essay"
-    ]
+    return tomllib.loads((ROOT / "sources" / "essays.toml").read_text(encoding="utf-8"))["essay"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,16 @@ class Build:
 
 def make(target: str, builddir: Path) -> Build:
     result = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), target, f"BUILDDIR={builddir}"],
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            target,
+            f"BUILDDIR={builddir}",
+            # The environment these tests run in (.venv, or a nox session's).
+            f"VENV={sys.prefix}",
+        ],
         capture_output=True,
         text=True,
         check=False,

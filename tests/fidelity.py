@@ -114,7 +114,11 @@ def check_in_order(essay: str, fmt: str, expected: Sequence[str], actual: Sequen
         # lost "the" is otherwise matched far ahead and blamed on a later word).
         matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
         lost = next(
-            (i1 for tag, i1, _i2, _j1, _j2 in matcher.get_opcodes() if tag in ("delete", "replace")),
+            (
+                i1
+                for tag, i1, _i2, _j1, _j2 in matcher.get_opcodes()
+                if tag in ("delete", "replace")
+            ),
             lost,
         )
         raise AssertionError(
@@ -141,11 +145,7 @@ def check_in_full(essay: str, fmt: str, expected: Sequence[str], actual: Sequenc
     have = Counter(strip_trailing_digits(actual))
     need = Counter(strip_trailing_digits(expected))
     closed_up = "".join(actual)
-    short = {
-        w: n - have[w]
-        for w, n in need.items()
-        if have[w] < n and closed_up.count(w) < n
-    }
+    short = {w: n - have[w] for w, n in need.items() if have[w] < n and closed_up.count(w) < n}
     if short:
         keyed = strip_trailing_digits(expected)
         first = min(i for i, w in enumerate(keyed) if w in short)
