@@ -216,3 +216,21 @@ def test_pdf_opening_pages_show_no_release_and_no_build_date(pdf):
     months = "January|February|March|April|May|June|July|August|September|October|November|December"
     assert not re.search(rf"\b({months}) \d{{1,2}}, 20\d\d\b", opening)
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", opening)
+
+
+def test_sources_and_rights_page_credits_every_original(html):
+    page = soup_of(html.outdir / "sources.html")
+    rows = {
+        tuple(td.get_text(" ", strip=True) for td in tr.select("td"))
+        for tr in page.select("table tbody tr")
+    }
+    facts = {c.title: c.front_matter for c in CHAPTERS}
+    assert len(rows) == len(CHAPTERS)
+    for title, author, _date, original in rows:
+        assert facts[title]["author"] == author
+        if "url" in facts[title]:
+            assert original == facts[title]["url"]
+        else:
+            assert original.startswith("Not "), f"{title}: an unverified address is shown"
+    text = " ".join(page.select_one("article").get_text(" ").split())
+    assert "The copyright in each essay stays with its author" in text
