@@ -58,3 +58,10 @@ def test_outline_lists_every_chapter_with_its_sections(pdf):
         assert title in chapters
     sections = [title for depth, title, _ in entries if depth == 1]
     assert "What actually works" in sections  # Tim Peters's sections are bookmarked
+
+
+def test_every_reference_and_page_number_resolves(pdf):
+    """After LaTeX's last run no reference, page reference or citation is left
+    undefined (they would print as "??")."""
+    undefined = re.findall(r"LaTeX Warning: .*undefined.*", latex_log(pdf))
+    assert not undefined, "\n".join(undefined)
