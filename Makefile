@@ -25,7 +25,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help html epub pdf all livehtml test lint clean system-deps lock venv
+.PHONY: help html epub pdf all livehtml test lint lighthouse clean system-deps lock venv
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,9 +42,11 @@ pdf: venv ## Build the PDF with XeLaTeX: exactly one _build/latex/*.pdf
 	  echo "make pdf: '$$prog' is missing. Install TeX Live with: sudo make system-deps" >&2; exit 1; }; done
 	rm -f $(BUILDDIR)/latex/*.pdf
 	$(SPHINXBUILD) -b latex -d $(BUILDDIR)/doctrees/latex $(SOURCEDIR) $(BUILDDIR)/latex
-	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error"
+	$(MAKE) -C $(BUILDDIR)/latex all-pdf LATEXMKOPTS="-interaction=nonstopmode -halt-on-error" \
+	  XINDYOPTS="-L english -C utf8 -M sphinx.xdy -M book-index.xdy"
 
-all: html epub pdf ## Build all three editions
+# The ePub and PDF first: the web edition links the files it finds beside it.
+all: epub pdf html ## Build all three editions
 
 livehtml: venv ## Rebuild and reload the web edition in a browser as you edit
 	$(VENV)/bin/sphinx-autobuild -c . $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/html \
@@ -57,6 +59,9 @@ lint: venv ## Check the project's own code (never the authors' texts)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd sources && sha256sum --check --quiet SHA256SUMS
+
+lighthouse: html ## Lighthouse scores and bytes per page of the web edition (benchmark)
+	$(PYTHON) benchmarks/lighthouse.py $(BUILDDIR)/html
 
 clean: ## Remove every build output (keeps the environment)
 	rm -rf $(BUILDDIR)

@@ -20,7 +20,11 @@ where the original's address was verified; a byline never invents one.
 
 Front matter that is missing or malformed is reported with the chapter's file
 and the field's line, as a warning, which the build's ``-W`` turns into a
-failure.
+failure: no front matter at all, YAML that does not parse (at the line of the
+error), a required field missing or empty, a date that is not ``YYYY``,
+``YYYY-MM`` or ``YYYY-MM-DD``, a URL that is not http(s), and a field this
+extension does not know (a misspelt ``url:`` would otherwise be dropped
+without a word).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+import yaml
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -41,6 +46,9 @@ logger = logging.getLogger(__name__)
 
 #: The fields every chapter must have; ``url`` is the only optional one.
 REQUIRED_FIELDS = ("title", "author", "date", "site", "source", "summary")
+#: Fields a chapter may have besides those: ``url`` (only if verified), and the
+#: file-wide settings of MyST and Sphinx.
+OPTIONAL_FIELDS = ("url", "myst", "orphan", "nocomments", "nosearch", "tocdepth")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://[^\s/]+\S*$")
 
@@ -55,7 +63,10 @@ def parse_date(text: str) -> tuple[dt.date, str]:
     if not match:
         raise ValueError(f"date {text!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
-    date = dt.date(int(year), int(month or 1), int(day or 1))
+    try:
+        date = dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as error:  # "2023-02-30"
+        raise ValueError(f"date {text!r} is not a date of the calendar: {error}") from None
     return date, "day" if day else "month" if month else "year"
 
 
@@ -86,6 +97,33 @@ def field_line(source_path: str, field: str) -> int | None:
     return None
 
 
+def read_front_matter(source_path: str) -> tuple[dict, None] | tuple[None, tuple[int, str]]:
+    """A file's front matter as a mapping, or ``(line, message)`` saying why
+    there is none: no ``---`` block, or YAML that does not parse into fields.
+    A file that cannot be read as UTF-8 gives an empty mapping (Sphinx and
+    ``input_checks`` report it)."""
+    try:
+        with open(source_path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}, None
+    if not lines or lines[0].rstrip() != "---":
+        return None, (1, "the chapter has no front matter (a '---' block of its facts on top)")
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() == "---"), None)
+    if end is None:
+        return None, (1, "the front matter has no closing '---' line")
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # 0-based, after the '---'
+        problem = getattr(error, "problem", None) or str(error)
+        return None, (line, f"the front matter is not valid YAML: {problem}")
+    if not isinstance(data, dict):
+        return None, (2, "the front matter is not a list of 'field: value' lines")
+    return data, None
+
+
 def is_chapter(docname: str, config) -> bool:
     return docname.startswith(config.chapter_byline_prefix)
 
@@ -104,8 +142,7 @@ class InsertByline(SphinxTransform):
         meta = self.env.metadata[docname]
         path = str(self.env.doc2path(docname))
 
-        def problem(field: str, message: str) -> None:
-            line = field_line(path, field) or 1
+        def warn(line: int, message: str) -> None:
             logger.warning(
                 "chapter front matter: %s",
                 message,
@@ -114,6 +151,17 @@ class InsertByline(SphinxTransform):
                 subtype="front-matter",
             )
 
+        def problem(field: str, message: str) -> None:
+            warn(field_line(path, field) or 1, message)
+
+        fields, broken = read_front_matter(path)
+        if broken is not None:
+            warn(*broken)
+            return
+        known = {*REQUIRED_FIELDS, *OPTIONAL_FIELDS}
+        for field in fields:
+            if field not in known:
+                problem(field, f"unknown field {field!r} (known: {', '.join(sorted(known))})")
         missing = [f for f in REQUIRED_FIELDS if not str(meta.get(f, "")).strip()]
         for field in missing:
             problem(field, f"the {field!r} field is missing or empty")

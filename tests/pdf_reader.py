@@ -52,10 +52,11 @@ def page_texts(pdf: Path) -> tuple[str, ...]:
     return tuple(text.split("\f"))
 
 
-def body_text(page: str) -> str:
-    """A page's text without its running head and page number."""
+def body_text(page: str, heads: frozenset[str] = frozenset()) -> str:
+    """A page's text without its running head (one of ``heads``, the chapter
+    titles) and its page number."""
     lines = page.strip("\n").splitlines()
-    if lines and re.match(r"^Chapter \d+\. ", lines[0]):
+    if lines and lines[0].strip() in heads:
         lines = lines[1:]
     if lines and re.fullmatch(r"[0-9ivxlc]+", lines[-1].strip()):
         lines = lines[:-1]
@@ -65,7 +66,8 @@ def body_text(page: str) -> str:
 def text_of(pdf: Path, pages: range) -> str:
     """The text of some pages, with words hyphenated across lines joined."""
     texts = page_texts(pdf)
-    joined = "\n".join(body_text(texts[p]) for p in pages)
+    heads = frozenset(title for depth, title, _ in outline(pdf) if depth == 0)
+    joined = "\n".join(body_text(texts[p], heads) for p in pages)
     # A hyphen at a line's end joins a word split by the line break (whether
     # TeX hyphenated it or it was "launch-refusal"): both fold to one word.
     return joined.replace("-\n", "")

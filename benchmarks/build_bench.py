@@ -1,0 +1,572 @@
+"""What the build costs, and how the cost grows: `make bench`.
+
+Measured side by side, in one run, on this machine:
+
+* the book (our conf.py, ``-n -W --keep-going``, as the Makefile builds it):
+  a cold HTML build, an incremental one after one chapter is touched, and a
+  rebuild with nothing changed; a cold ePub; a cold PDF (the LaTeX builder,
+  then latexmk with XeLaTeX, as ``make pdf`` runs them); the size of each
+  output;
+* the baseline: a plain Sphinx build of the same sources, with myst-parser
+  (and the same MyST syntax extensions, so the same Markdown is parsed) and
+  the alabaster theme, nothing else; cold and incremental;
+* the scale run: synthetic books of 6, 60 and 240 chapters made by repeating
+  the six essays (each copy with its own labels and its own copy of the
+  received text, so the book's checks hold), built cold, serial and with
+  ``-j auto``, and incrementally; the baseline, serial, for comparison.
+
+Each figure is the median of ``--repeat`` runs (wall-clock seconds, and the
+CPU seconds of the build's processes). The table is printed, and everything
+is saved as JSON (``--out``). This is a measurement, not a test: ``make test``
+does not run it.
+
+    python benchmarks/build_bench.py [--out FILE.json] [--sizes 6 60 240]
+        [--repeat 3] [--no-pdf] [--profile]
+
+``--profile`` also runs the cold and the incremental book builds under
+cProfile (the standard library's; pyinstrument is not in the lock) and prints
+where the time goes, by module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SOURCES = ROOT / "sources"
+STRICT = ["-n", "-W", "--keep-going"]  # as the Makefile
+TOUCHED = "essays/no-executable-is-an-island"  # the chapter an incremental build re-reads
+
+PLAIN_CONF = """\
+# The baseline: plain Sphinx with myst-parser and alabaster, nothing else.
+# The same MyST syntax as the book, so the same Markdown is parsed.
+project = "Baseline"
+extensions = ["myst_parser"]
+html_theme = "alabaster"
+root_doc = "index"
+source_suffix = {".md": "markdown"}
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["attrs_block", "colon_fence"]
+myst_title_to_header = True
+myst_footnote_transition = True
+"""
+
+
+@dataclass
+class Timing:
+    """One measured build: the median of its runs."""
+
+    wall: float
+    cpu: float
+    runs: list[float] = field(default_factory=list)
+    written: int | None = None  # pages written (incremental builds)
+    warnings: int | None = None  # the baseline's warnings (it is not strict)
+
+    def __str__(self) -> str:
+        return f"{self.wall:6.2f} s"
+
+
+def run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Run a command; return its wall time, its CPU time and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{log[-4000:]}")
+    return wall, cpu, log
+
+
+def sphinx(
+    builder: str,
+    srcdir: Path,
+    outdir: Path,
+    confdir: Path = ROOT,
+    strict: bool = True,
+    jobs: str | None = None,
+    overrides: dict[str, str] | None = None,
+) -> list[str]:
+    cmd = [sys.executable, "-m", "sphinx", "-c", str(confdir), "-b", builder]
+    cmd += STRICT if strict else []
+    cmd += ["-j", jobs] if jobs else []
+    for key, value in (overrides or {}).items():
+        cmd += ["-D", f"{key}={value}"]
+    cmd += ["-d", str(outdir / "doctrees"), str(srcdir), str(outdir / builder)]
+    return cmd
+
+
+def measure(cmd, env, repeat, fresh: Path | None = None, before=None) -> Timing:
+    """Median of ``repeat`` runs; ``fresh`` is removed before each (a cold
+    build), ``before`` is called before each (to touch a chapter)."""
+    walls, cpus, log = [], [], ""
+    for _ in range(repeat):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        if before is not None:
+            before()
+        wall, cpu, log = run(cmd, env)
+        walls.append(wall)
+        cpus.append(cpu)
+    written = len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", log, re.MULTILINE))
+    warnings = len(re.findall(r"WARNING|ERROR", log))
+    return Timing(
+        wall=statistics.median(walls),
+        cpu=statistics.median(cpus),
+        runs=[round(w, 3) for w in walls],
+        written=written,
+        warnings=warnings,
+    )
+
+
+def touch(path: Path):
+    def bump() -> None:
+        now = time.time()
+        os.utime(path, (now, now))
+
+    return bump
+
+
+def size_of(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# -- Synthetic books ------------------------------------------------------------------------
+
+
+_LABEL = re.compile(r"^\(([^()\s]+)\)=\s*$", re.MULTILINE)
+_SOURCE = re.compile(r"^source:\s*(\S+)\s*$", re.MULTILINE)
+
+
+def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the book with ``chapters`` chapters: the six essays, then
+    copies of them (``essays/SLUG-cK``) whose labels get a ``-cK`` suffix (so
+    they stay unique; references still point at the originals) and whose
+    ``source`` is a copy of the received text, listed in a copy of
+    essays.toml and SHA256SUMS. Returns the docs folder and the -D settings
+    that point the book's checks at the copied sources."""
+    docs, sources = where / "docs", where / "sources"
+    shutil.copytree(DOCS, docs)
+    shutil.copytree(SOURCES, sources)
+    originals = sorted((DOCS / "essays").glob("*.md"))
+    facts = (SOURCES / "essays.toml").read_text(encoding="utf-8")
+    added_facts, docnames = [], [f"essays/{p.stem}" for p in originals]
+    copy = 1
+    while len(docnames) < chapters:
+        for path in originals:
+            if len(docnames) >= chapters:
+                break
+            text = path.read_text(encoding="utf-8")
+            text = _LABEL.sub(lambda m, c=copy: f"({m[1]}-c{c})=", text)
+            source = _SOURCE.search(text)[1]
+            copied = source.replace(".txt", f"-c{copy}.txt")
+            text = _SOURCE.sub(f"source: {copied}", text, count=1)
+            shutil.copy(SOURCES / source, sources / copied)
+            entry = re.search(
+                rf'\[\[essay\]\]\nfile = "{re.escape(source)}"\n(?:(?!\[\[essay\]\]).*\n)*', facts
+            )[0]
+            added_facts.append(entry.replace(f'"{source}"', f'"{copied}"', 1))
+            name = f"essays/{path.stem}-c{copy}"
+            (docs / f"{name}.md").write_text(text, encoding="utf-8")
+            docnames.append(name)
+        copy += 1
+    (sources / "essays.toml").write_text(facts + "\n" + "\n".join(added_facts), encoding="utf-8")
+    sums = [f"{_sha256(p)}  {p.name}" for p in sorted(sources.iterdir()) if p.name != "SHA256SUMS"]
+    (sources / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+    # The contents list every chapter, in place of the six.
+    index = (docs / "index.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^essays/\S+$", index, re.MULTILINE)
+    block = "\n".join(listed)
+    assert block in index, "docs/index.md: the essays are not listed together"
+    (docs / "index.md").write_text(index.replace(block, "\n".join(docnames)), encoding="utf-8")
+    return docs, synthetic_overrides(where)
+
+
+def synthetic_overrides(where: Path) -> dict[str, str]:
+    """The -D settings that point the book's checks at a synthetic book's sources."""
+    sources = where / "sources"
+    return {"book_sources": str(sources), "book_facts": str(sources / "essays.toml")}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- Profiles -----------------------------------------------------------------------------------
+
+
+#: Where a build's time goes: (file fragment, function) -> what it is. The
+#: times are cumulative (a part includes what it calls), so they overlap the
+#: phases they belong to.
+PARTS = {
+    ("sphinx/builders/__init__.py", "read"): "reading and parsing every document",
+    ("sphinx/builders/__init__.py", "_write_serial"): "writing the pages (serial)",
+    ("sphinx/builders/__init__.py", "_write_parallel"): "writing the pages (parallel)",
+    ("sphinx/environment/__init__.py", "get_and_resolve_doctree"): "  resolving references",
+    ("sphinx/builders/html/__init__.py", "handle_page"): "  rendering the pages (templates)",
+    ("furo/__init__.py", "_compute_navigation_tree"): "    furo: the sidebar's global toctree",
+    ("extensions/social_cards.py", "add_card"): "    ours: social_cards (one PNG a page)",
+    ("sphinx/search/__init__.py", "feed"): "  the search index (stemming every word)",
+    ("sphinx/builders/html/__init__.py", "write_genindex"): "  the general index",
+    ("sphinx/application.py", "__init__"): "start-up: extensions, config, environment",
+    ("sphinx/environment/__init__.py", "check_consistency"): "consistency checks",
+}
+
+
+def profile(cmd: list[str], label: str, env: dict[str, str], work: Path) -> dict[str, float]:
+    """Run a Sphinx build under cProfile (in a process of its own, with the
+    same environment as the measured builds) and say where the time goes."""
+    out = work / f"profile-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.pstats"
+    run([cmd[0], "-m", "cProfile", "-o", str(out), *cmd[1:]], env)
+    stats = pstats.Stats(str(out), stream=io.StringIO()).stats
+    total = max(ct for (_f, _l, name), (_c, _n, _t, ct, _r) in stats.items() if name == "<module>")
+    parts: dict[str, float] = {}
+    for (filename, _line, name), (_cc, _nc, _tt, cumtime, _callers) in stats.items():
+        for (fragment, function), part in PARTS.items():
+            if name == function and filename.endswith(fragment):
+                parts[part] = parts.get(part, 0.0) + cumtime
+    print(f"\nProfile ({label}), {total:.2f} s under cProfile (which slows Python code down):")
+    for (_fragment, _function), part in PARTS.items():
+        if part in parts:
+            print(f"  {parts[part]:7.2f} s  {100 * parts[part] / total:5.1f} %  {part}")
+    return {part.strip(): round(seconds, 3) for part, seconds in parts.items()} | {
+        "total": round(total, 3)
+    }
+
+
+# -- The run --------------------------------------------------------------------------------------
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:  # as the Makefile sets it
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        env["SOURCE_DATE_EPOCH"] = out or "0"
+    return env
+
+
+def bytecode(env: dict[str, str]) -> str:
+    """Whether the builds find Sphinx's modules compiled, or compile every
+    module of Sphinx, docutils, MyST… from source at every start."""
+    probe = (
+        "import importlib.util, pathlib, sphinx.application as m;"
+        "print(pathlib.Path(importlib.util.cache_from_source(m.__file__)).exists())"
+    )
+    cached = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if cached == "True":
+        return "cached"
+    if env.get("PYTHONDONTWRITEBYTECODE"):
+        return (
+            "NOT cached: the environment has no .pyc files and PYTHONDONTWRITEBYTECODE is "
+            "set, so every build compiles each module it imports (install with "
+            "UV_COMPILE_BYTECODE=1, or see --bytecode-cache)"
+        )
+    return "cached on first use (__pycache__ written beside the modules)"
+
+
+def versions() -> dict[str, str]:
+    import docutils
+    import myst_parser
+    import sphinx
+
+    return {
+        "python": platform.python_version(),
+        "sphinx": sphinx.__version__,
+        "myst_parser": myst_parser.__version__,
+        "docutils": docutils.__version__,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench.json")
+    parser.add_argument("--workdir", type=Path, help="where to build (default: a temp folder)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[6, 60, 240])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per book-size figure")
+    parser.add_argument("--scale-repeat", type=int, default=1, help="runs per scale figure")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (no TeX Live)")
+    parser.add_argument("--profile", action="store_true", help="profile the book's builds")
+    parser.add_argument(
+        "--bytecode-cache",
+        type=Path,
+        metavar="DIR",
+        help="let the builds cache compiled bytecode in DIR (PYTHONPYCACHEPREFIX), as an "
+        "environment installed with UV_COMPILE_BYTECODE=1 has it beside the modules",
+    )
+    args = parser.parse_args(argv)
+
+    env = environment()
+    if args.bytecode_cache:
+        env["PYTHONPYCACHEPREFIX"] = str(args.bytecode_cache)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="build-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    plain_conf = work / "plain-conf"
+    plain_conf.mkdir(exist_ok=True)
+    (plain_conf / "conf.py").write_text(PLAIN_CONF, encoding="utf-8")
+    results: dict = {
+        "command": "make bench  (python benchmarks/build_bench.py "
+        + " ".join(argv or sys.argv[1:])
+        + ")",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            **versions(),
+        },
+        "source_date_epoch": env["SOURCE_DATE_EPOCH"],
+        "bytecode": bytecode(env),
+    }
+    say = lambda text: print(text, flush=True)  # noqa: E731
+
+    # -- The book, and the baseline, side by side --------------------------------------------
+    # Every build gets a fresh work folder, so that one build's pages cannot
+    # make another's cheaper; the book's chapter is touched in a copy of docs/.
+    docs = work / "book" / "docs"
+    shutil.copytree(DOCS, docs)
+    chapter = docs / f"{TOUCHED}.md"
+    book, plain = work / "book" / "out", work / "plain" / "out"
+    html_cmd = sphinx("html", docs, book)
+    plain_cmd = sphinx("html", docs, plain, confdir=plain_conf, strict=False)
+    figures: dict[str, Timing] = {}
+    say(f"Bytecode: {results['bytecode']}")
+    say("Warming up (one unmeasured build of each) ...")
+    measure(html_cmd, env, 1, fresh=book)
+    measure(plain_cmd, env, 1, fresh=plain)
+    say("The book and the baseline ...")
+    figures["sphinx_startup"] = measure(
+        [sys.executable, "-m", "sphinx", "--version"], env, args.repeat
+    )
+    figures["html_cold"] = measure(html_cmd, env, args.repeat, fresh=book)
+    figures["html_incremental"] = measure(html_cmd, env, args.repeat, before=touch(chapter))
+    figures["html_no_change"] = measure(html_cmd, env, args.repeat)
+    figures["plain_cold"] = measure(plain_cmd, env, args.repeat, fresh=plain)
+    figures["plain_incremental"] = measure(plain_cmd, env, args.repeat, before=touch(chapter))
+    figures["epub_cold"] = measure(
+        sphinx("epub", docs, work / "epub"), env, args.repeat, fresh=work / "epub"
+    )
+    sizes = {
+        "html_bytes": size_of(book / "html"),
+        "html_files": sum(1 for p in (book / "html").rglob("*") if p.is_file()),
+        "epub_bytes": size_of(next((work / "epub" / "epub").glob("*.epub"))),
+    }
+    if not args.no_pdf:
+        latex = work / "latex"
+        figures["pdf_latex_builder"] = measure(sphinx("latex", docs, latex), env, 1, fresh=latex)
+        tex_cmd = [
+            "make",
+            "-C",
+            str(latex / "latex"),
+            "all-pdf",
+            "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error",
+        ]
+        figures["pdf_tex"] = measure(tex_cmd, env, 1)
+        sizes["pdf_bytes"] = size_of(next((latex / "latex").glob("*.pdf")))
+    results["book"] = {name: asdict(t) for name, t in figures.items()}
+    results["sizes"] = sizes
+
+    # -- The scale run -----------------------------------------------------------------------
+    scale = []
+    for chapters in args.sizes:
+        say(f"A book of {chapters} chapters ...")
+        where = work / f"scale-{chapters}"
+        sdocs, overrides = synthetic_book(chapters, where)
+        out = where / "out"
+        serial = sphinx("html", sdocs, out, overrides=overrides)
+        parallel = sphinx("html", sdocs, where / "out-j", jobs="auto", overrides=overrides)
+        row = {
+            "chapters": chapters,
+            "serial": measure(serial, env, args.scale_repeat, fresh=out),
+            "incremental": measure(
+                serial, env, args.scale_repeat, before=touch(sdocs / f"{TOUCHED}.md")
+            ),
+            "parallel": measure(parallel, env, args.scale_repeat, fresh=where / "out-j"),
+            "plain_serial": measure(
+                sphinx("html", sdocs, where / "plain", confdir=plain_conf, strict=False),
+                env,
+                args.scale_repeat,
+                fresh=where / "plain",
+            ),
+        }
+        scale.append(row)
+        shutil.rmtree(where / "out-j", ignore_errors=True)
+        shutil.rmtree(where / "plain", ignore_errors=True)
+    results["scale"] = [
+        {k: (asdict(v) if isinstance(v, Timing) else v) for k, v in row.items()} for row in scale
+    ]
+    results["growth"] = growth(scale)
+    results["goals"] = goals(figures, results["growth"])
+
+    if args.profile:
+        results["profile"] = {}
+        touch(chapter)()
+        results["profile"]["html_incremental"] = profile(
+            html_cmd, "the book, HTML, one chapter touched", env, work
+        )
+        shutil.rmtree(book, ignore_errors=True)
+        results["profile"]["html_cold"] = profile(html_cmd, "the book, HTML, cold", env, work)
+        where = work / f"scale-{max(args.sizes)}"
+        if (where / "docs").is_dir():
+            sdocs, overrides = where / "docs", synthetic_overrides(where)
+            shutil.rmtree(where / "profiled", ignore_errors=True)
+            results["profile"][f"html_cold_{max(args.sizes)}"] = profile(
+                sphinx("html", sdocs, where / "profiled", overrides=overrides),
+                f"{max(args.sizes)} chapters, HTML, cold",
+                env,
+                work,
+            )
+
+    report(figures, sizes, scale, results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    say(f"\nSaved: {args.out}")
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def growth(scale: list[dict]) -> dict:
+    """Least-squares fit of wall time against chapters, per kind of build:
+    fixed cost, cost per chapter, and R² (1.0: a straight line)."""
+    out = {}
+    for kind in ("serial", "parallel", "plain_serial", "incremental"):
+        xs = [row["chapters"] for row in scale]
+        ys = [row[kind].wall for row in scale]
+        if len(xs) < 2:
+            continue
+        mx, my = statistics.fmean(xs), statistics.fmean(ys)
+        sxx = sum((x - mx) ** 2 for x in xs)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+        fixed = my - slope * mx
+        ss_tot = sum((y - my) ** 2 for y in ys)
+        ss_res = sum((y - fixed - slope * x) ** 2 for x, y in zip(xs, ys, strict=True))
+        out[kind] = {
+            "fixed_seconds": round(fixed, 3),
+            "seconds_per_chapter": round(slope, 4),
+            "r_squared": round(1 - ss_res / ss_tot, 4) if ss_tot else 1.0,
+            # The marginal cost per chapter between each pair of sizes.
+            "marginal_per_chapter": [
+                round((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]), 4) for i in range(len(xs) - 1)
+            ],
+        }
+    return out
+
+
+def goals(figures: dict[str, Timing], fit: dict) -> dict:
+    """Each goal on wall time, and on CPU time (on a machine shared with other
+    work, wall time counts the waiting too)."""
+    book, plain, inc = figures["html_cold"], figures["plain_cold"], figures["html_incremental"]
+    out = {
+        "cold_html_vs_plain": {
+            "goal": "<= 1.5",
+            "value": round(book.wall / plain.wall, 2),
+            "value_cpu": round(book.cpu / plain.cpu, 2),
+            "met": book.wall / plain.wall <= 1.5,
+            "met_cpu": book.cpu / plain.cpu <= 1.5,
+        },
+        "incremental_html_seconds": {
+            "goal": "<= 1.0",
+            "value": round(inc.wall, 2),
+            "value_cpu": round(inc.cpu, 2),
+            "met": inc.wall <= 1.0,
+            "met_cpu": inc.cpu <= 1.0,
+        },
+    }
+    if "serial" in fit:
+        marginal = fit["serial"]["marginal_per_chapter"]
+        linear = fit["serial"]["r_squared"] >= 0.99 and (
+            len(marginal) < 2 or max(marginal) <= 1.5 * min(marginal)
+        )
+        out["linear_in_chapters"] = {
+            "goal": "R² >= 0.99 and marginal cost per chapter steady (within 1.5x)",
+            "value": {"r_squared": fit["serial"]["r_squared"], "marginal": marginal},
+            "met": linear,
+        }
+    return out
+
+
+def report(figures, sizes, scale, results) -> None:
+    m = results["machine"]
+    print(
+        f"\nOn {m['cpus']} CPUs, Python {m['python']}, Sphinx {m['sphinx']}, "
+        f"myst-parser {m['myst_parser']} (median wall seconds; CPU seconds in brackets)\n"
+    )
+    rows = [
+        ("Python + Sphinx start-up (`sphinx --version`)", "sphinx_startup"),
+        ("Book, HTML, cold", "html_cold"),
+        ("Book, HTML, one chapter touched", "html_incremental"),
+        ("Book, HTML, nothing changed", "html_no_change"),
+        ("Baseline (myst-parser + alabaster), HTML, cold", "plain_cold"),
+        ("Baseline, HTML, one chapter touched", "plain_incremental"),
+        ("Book, ePub, cold", "epub_cold"),
+        ("Book, PDF: LaTeX builder", "pdf_latex_builder"),
+        ("Book, PDF: latexmk + XeLaTeX", "pdf_tex"),
+    ]
+    print("| Build | Wall | CPU | Pages written |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, key in rows:
+        if key in figures:
+            t = figures[key]
+            pages = t.written if "incremental" in key or "change" in key else ""
+            print(f"| {label} | {t.wall:.2f} s | {t.cpu:.2f} s | {pages} |")
+    print(
+        f"\nSizes: HTML {sizes['html_bytes'] / 1e6:.1f} MB in {sizes['html_files']} files; "
+        f"ePub {sizes['epub_bytes'] / 1e3:.0f} kB"
+        + (f"; PDF {sizes['pdf_bytes'] / 1e3:.0f} kB" if "pdf_bytes" in sizes else "")
+    )
+    print("\n| Chapters | Serial | -j auto | One chapter touched | Baseline, serial |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for row in scale:
+        print(
+            f"| {row['chapters']} | {row['serial'].wall:.2f} s | {row['parallel'].wall:.2f} s | "
+            f"{row['incremental'].wall:.2f} s ({row['incremental'].written} pages) | "
+            f"{row['plain_serial'].wall:.2f} s |"
+        )
+    print()
+    for kind, fit in results["growth"].items():
+        print(
+            f"Growth, {kind}: {fit['fixed_seconds']:.2f} s + {fit['seconds_per_chapter']:.3f} s "
+            f"per chapter (R² {fit['r_squared']}); marginal {fit['marginal_per_chapter']}"
+        )
+    print()
+    for name, goal in results["goals"].items():
+        verdict = "met" if goal["met"] else "MISSED"
+        line = f"Goal {name}: {goal['value']} (goal {goal['goal']}): {verdict}"
+        if "value_cpu" in goal:
+            line += f"; in CPU time {goal['value_cpu']}: " + (
+                "met" if goal["met_cpu"] else "MISSED"
+            )
+        print(line)
+    print(f"Bytecode: {results['bytecode']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

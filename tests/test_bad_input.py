@@ -1,0 +1,257 @@
+"""Bad input stops the build with a message naming the file and the line.
+
+Each case is a small book (tests/fixtures/book/) with exactly one mistake: the
+files of tests/fixtures/bad_input/<case>/ replace or join the book's. It is
+built the way the Makefile builds the real one (the real conf.py, ``-n -W
+--keep-going``), with the checks pointed at the fixture's sources/ and
+essays.toml, and must fail with the expected message at the expected place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from os import cpu_count
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+BOOK = FIXTURES / "book"
+CASES_DIR = FIXTURES / "bad_input"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A message: the file (relative to the fixture book), its line, and text
+    the message must contain."""
+
+    path: str
+    line: int
+    text: str
+
+
+def share_static(book: Path) -> None:
+    """The real book's docs/_static/, which the real conf.py's extensions may
+    read from the source folder (the social cards' mark, for one)."""
+    (book / "docs" / "_static").symlink_to(ROOT / "docs" / "_static", target_is_directory=True)
+
+
+def latin1(book: Path, name: str) -> None:
+    """Re-encode one file of the book as Latin-1 (a file that is not UTF-8 is
+    made at test time: one in the repository would trip every tool)."""
+    path = book / name
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+
+
+def refresh_checksums(book: Path) -> None:
+    sources = book / "sources"
+    names = sorted(p.name for p in sources.iterdir() if p.name != "SHA256SUMS")
+    lines = [f"{hashlib.sha256((sources / n).read_bytes()).hexdigest()}  {n}" for n in names]
+    (sources / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def received_text_in_latin1(book: Path) -> None:
+    latin1(book, "sources/second.txt")
+    refresh_checksums(book)  # as received, with its checksum: only the encoding is wrong
+
+
+FM = "chapter front matter: "
+SECOND = "docs/essays/second.md"
+
+#: case -> the messages it must produce (and what to do beyond the overlay).
+CASES: dict[str, list[Expect]] = {
+    # Missing or malformed front matter
+    "no_front_matter": [Expect(SECOND, 1, FM + "the chapter has no front matter")],
+    "no_author": [Expect(SECOND, 1, FM + "the 'author' field is missing or empty")],
+    "bad_date": [
+        Expect(SECOND, 4, FM + "date 'September 2024' is not YYYY, YYYY-MM or YYYY-MM-DD")
+    ],
+    "impossible_date": [Expect(SECOND, 4, FM + "date '2024-09-31' is not a date of the calendar")],
+    "not_http_url": [
+        Expect(SECOND, 6, FM + "url 'ftp://another.example.org/second.txt' is not an http(s)")
+    ],
+    "malformed_yaml": [Expect(SECOND, 6, FM + "the front matter is not valid YAML")],
+    "unknown_field": [Expect(SECOND, 6, FM + "unknown field 'URL'")],
+    # The chapters, their received texts, their facts and the contents
+    "not_in_contents": [
+        Expect(SECOND, 1, "chapter missing from the table of contents: list 'essays/second'")
+    ],
+    "text_without_chapter": [Expect("sources/third.txt", 1, "received text without a chapter")],
+    "chapter_without_text": [
+        Expect(SECOND, 6, "chapter without a received text: 'source: secnod.txt'")
+    ],
+    "title_differs": [
+        Expect(
+            SECOND,
+            2,
+            "the chapter's title differs from essays.toml (",
+        ),
+        Expect(SECOND, 2, "'The Second Essay, Revised' here, 'The Second Essay' there"),
+    ],
+    "checksum_mismatch": [
+        Expect("sources/SHA256SUMS", 2, "second.txt differs from the text as received")
+    ],
+    # Terms, notes, labels, references
+    "unknown_term": [Expect(SECOND, 13, "term not in glossary: 'naïve'")],
+    "footnote_not_referenced": [Expect(SECOND, 15, "Footnote [1] is not referenced.")],
+    "footnote_not_defined": [
+        Expect(SECOND, 13, "footnote [^1] is referenced here but never defined")
+    ],
+    "duplicate_label": [Expect(SECOND, 11, "duplicate label first-opening, other instance in")],
+    "duplicate_label_in_chapter": [
+        Expect(SECOND, 15, 'Duplicate explicit target name: "second-part"')
+    ],
+    "broken_reference": [
+        Expect(SECOND, 13, "undefined label: 'second-prat'"),
+        Expect(SECOND, 13, "cross-reference target not found: 'first-openin'"),
+        Expect(SECOND, 13, "unknown document: 'third'"),
+    ],
+    # What the formats would lose or choke on
+    "raw_html": [
+        Expect(SECOND, 15, """raw HTML '<span class="x"></span>': the PDF drops it"""),
+        Expect(SECOND, 17, "it is not well-formed XHTML (mismatched tag), so it would break"),
+    ],
+    "not_utf8": [
+        Expect(SECOND, 13, "file is not UTF-8: byte 0xe9 at column 49 is not UTF-8"),
+    ],
+    "not_utf8_text": [
+        Expect("sources/second.txt", 2, "received text is not UTF-8: byte 0xe9 at column 49"),
+    ],
+}
+PREPARE = {
+    "not_utf8": lambda book: latin1(book, SECOND),
+    "not_utf8_text": received_text_in_latin1,
+}
+
+
+def make_book(case: str, where: Path) -> Path:
+    book = where / case
+    shutil.copytree(BOOK, book)
+    share_static(book)
+    if (CASES_DIR / case).is_dir():
+        shutil.copytree(CASES_DIR / case, book, dirs_exist_ok=True)
+    if case in PREPARE:
+        PREPARE[case](book)
+    return book
+
+
+def build(book: Path, builder: str = "html") -> subprocess.CompletedProcess:
+    """Build a fixture book as the Makefile builds the real one."""
+    sources = book / "sources"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-c",
+            str(ROOT),
+            "-n",
+            "-W",
+            "--keep-going",
+            "-b",
+            builder,
+            "-d",
+            str(book / "_build" / "doctrees"),
+            "-D",
+            f"book_sources={sources}",
+            "-D",
+            f"book_facts={sources / 'essays.toml'}",
+            str(book / "docs"),
+            str(book / "_build" / builder),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def messages(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in result.stderr.splitlines() if re.search(r"WARNING|ERROR", line)]
+
+
+def find(result: subprocess.CompletedProcess, book: Path, expect: Expect) -> str | None:
+    """The message of ``expect``, at its file and line, if the build printed it."""
+    place = f"{book / expect.path}:{expect.line}: "
+    for line in messages(result):
+        if line.startswith(place) and expect.text in line:
+            return line
+    return None
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
+    """Every case built once, side by side (each build is a process of its own)."""
+    where = tmp_path_factory.mktemp("bad-input")
+    books = {case: make_book(case, where) for case in ["clean", *CASES]}
+    # "clean" has no overlay: the fixture book as it is.
+    with ThreadPoolExecutor(max_workers=cpu_count() or 2) as pool:
+        results = dict(zip(books, pool.map(build, books.values()), strict=True))
+    return {case: (books[case], results[case]) for case in books}
+
+
+def test_every_case_has_its_fixture():
+    on_disk = {p.name for p in CASES_DIR.iterdir() if p.is_dir()}
+    # not_utf8_text is the book's own received text, re-encoded at test time.
+    assert on_disk == set(CASES) - {"not_utf8_text"}
+
+
+def test_the_fixture_book_builds_without_a_warning(builds):
+    _book, result = builds["clean"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not messages(result)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_fails_the_build_naming_file_and_line(case, builds):
+    book, result = builds[case]
+    log = "\n".join(messages(result)) or result.stderr[-3000:]
+    assert result.returncode != 0, f"{case}: the build succeeded\n{log}"
+    assert "Traceback" not in result.stderr, f"{case}: the build crashed\n{result.stderr}"
+    for expect in CASES[case]:
+        assert find(result, book, expect), (
+            f"{case}: no message at {expect.path}:{expect.line} saying {expect.text!r}; got:\n{log}"
+        )
+
+
+def test_raw_html_comments_are_allowed(builds):
+    book, result = builds["raw_html"]
+    comment_line = f"{book / SECOND}:13:"
+    assert not [m for m in messages(result) if m.startswith(comment_line)]
+
+
+# -- The same mistake is reported again on the next build -----------------------------------
+
+
+def test_a_rebuild_reports_the_same_mistake_again(tmp_path):
+    """Sphinx reads only what changed: without extensions/sticky_warnings.py a
+    second `make html` after a failed one would read nothing and succeed."""
+    book = make_book("unknown_term", tmp_path)
+    expect = CASES["unknown_term"][0]
+    for attempt in ("first", "second"):
+        result = build(book)
+        assert result.returncode != 0, f"the {attempt} build succeeded"
+        assert find(result, book, expect), f"the {attempt} build did not repeat the message"
+    # Fixed, the next build succeeds and forgets.
+    chapter = book / SECOND
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace("{term}`naïve`", "naïve"), encoding="utf-8"
+    )
+    fixed = build(book)
+    assert fixed.returncode == 0, "\n".join(messages(fixed))
+
+
+def test_a_received_text_added_later_is_checked_on_the_next_build(tmp_path):
+    """No document changed, yet the new text in sources/ has no chapter."""
+    book = make_book("clean", tmp_path)
+    assert build(book).returncode == 0
+    shutil.copytree(CASES_DIR / "text_without_chapter", book, dirs_exist_ok=True)
+    result = build(book)
+    assert result.returncode != 0
+    assert find(result, book, CASES["text_without_chapter"][0]), "\n".join(messages(result))

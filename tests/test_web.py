@@ -1,0 +1,862 @@
+"""The web edition as readers meet it, proven in a real browser.
+
+Every page of the built site is served from 127.0.0.1 and opened in Debian's
+Chromium (Python playwright), at phone and desktop widths, in light and dark
+mode, and must pass:
+
+* axe-core (WCAG 2.2 A/AA and best practices): no violation;
+* the Nu HTML Checker (vnu.jar): no error;
+* no request to any host but its own, no console error, no failed request.
+
+Then what a reader gets: each chapter's opening (title, byline with its
+length, lede), the typography, the editor's notes set apart, the footnote
+and glossary previews (mouse, keyboard, screen reader, and without
+JavaScript), the downloads, the link-preview metadata and social cards, the
+sitemap, canonical addresses and the 404 page as Read the Docs serves them.
+Screenshots of the front page and the longest essay are written to
+``<builddir>/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CHAPTERS, ROOT, Build, Chapter, require
+from fidelity import author_text
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+WPM = 238  # conf.py's reading_time_wpm (the extension's default)
+
+by_slug = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+
+
+def _pages() -> list[str]:
+    """Every page the web edition has: one per source document, plus the
+    pages Sphinx and our extensions write (index, search, 404)."""
+    docs = ROOT / "docs"
+    sources = [
+        p.relative_to(docs).with_suffix(".html").as_posix()
+        for p in docs.rglob("*.md")
+        if not any(part.startswith("_") for part in p.relative_to(docs).parts)
+    ]
+    return sorted([*sources, "genindex.html", "search.html", "404.html"])
+
+
+PAGES = _pages()
+LONGEST = max(CHAPTERS, key=lambda c: len((ROOT / "sources" / c.source).read_text().split()))
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    width: int
+    height: int
+    scheme: str
+
+
+MODES = [
+    Mode("desktop-light", 1280, 900, "light"),
+    Mode("desktop-dark", 1280, 900, "dark"),
+    Mode("phone-light", 390, 844, "light"),
+    Mode("phone-dark", 390, 844, "dark"),
+]
+by_mode = pytest.mark.parametrize("mode", MODES, ids=lambda m: m.name)
+by_page = pytest.mark.parametrize("page", PAGES)
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_bytes(), "lxml")
+
+
+# -- Serving the site and driving the browser ------------------------------------------
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a folder. ``prefix`` mounts it below a path, as Read the Docs
+    serves /en/latest/; ``not_found`` is the page served, with status 404,
+    for any missing address (as Read the Docs serves a project's 404.html)."""
+
+    prefix = ""
+    not_found: Path | None = None
+
+    def log_message(self, format, *args):
+        pass
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        if self.prefix:
+            if not path.startswith(self.prefix):
+                return str(Path(self.directory) / "__missing__")
+            path = "/" + path[len(self.prefix) :]
+        return super().translate_path(path)
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404 and self.not_found is not None:
+            body = self.not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(directory: Path, port: int = 0, prefix: str = "", not_found: Path | None = None):
+    handler = type("Handler", (QuietHandler,), {"prefix": prefix, "not_found": not_found})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(html: Build) -> Iterator[str]:
+    """The built web edition at http://127.0.0.1:<port>/."""
+    server = serve(html.outdir)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, mode: Mode = MODES[0], **options):
+    context = browser.new_context(
+        viewport={"width": mode.width, "height": mode.height},
+        color_scheme=mode.scheme,
+        **options,
+    )
+    return context.new_page()
+
+
+def run_axe(page) -> list[dict]:
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(
+                    (n) => n.target.join(" ") + "  " + n.html.slice(0, 160)),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for v in violations
+    )
+
+
+@dataclass
+class Visit:
+    violations: list[dict]
+    foreign: list[str]
+    console_errors: list[str]
+    failed: list[str]
+
+
+@pytest.fixture(scope="module")
+def visits(browser, site):
+    """Each page in each mode, opened once: what axe found, every request to
+    another host, every console error and every failed request."""
+    cache: dict[tuple[str, str], Visit] = {}
+
+    def visit(page_name: str, mode: Mode) -> Visit:
+        key = (page_name, mode.name)
+        if key not in cache:
+            page = new_page(browser, mode)
+            requests, errors, failed = [], [], []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on(
+                "response",
+                lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            )
+            response = page.goto(site + page_name, wait_until="networkidle")
+            assert response.status == 200, f"{page_name}: HTTP {response.status}"
+            foreign = [
+                url
+                for url in requests
+                if urlsplit(url).scheme not in ("data", "blob", "about")
+                and urlsplit(url).hostname != "127.0.0.1"
+            ]
+            violations = run_axe(page)
+            cache[key] = Visit(violations, foreign, errors, failed)
+            page.context.close()
+        return cache[key]
+
+    return visit
+
+
+# -- Gates on every page ---------------------------------------------------------------
+
+
+def test_every_page_of_the_site_is_checked(html):
+    built = sorted(
+        p.relative_to(html.outdir).as_posix()
+        for p in html.outdir.rglob("*.html")
+        if not p.relative_to(html.outdir).parts[0].startswith(("_", "downloads"))
+    )
+    assert built == PAGES
+
+
+@by_page
+@by_mode
+def test_axe_finds_no_violation(page, mode, visits):
+    violations = visits(page, mode).violations
+    assert not violations, f"{page} ({mode.name}):\n{describe(violations)}"
+
+
+@by_page
+@by_mode
+def test_no_request_leaves_the_host_and_nothing_fails(page, mode, visits):
+    visit = visits(page, mode)
+    assert not visit.foreign, f"{page}: requests to other hosts: {visit.foreign}"
+    assert not visit.failed, f"{page}: failed requests: {visit.failed}"
+    assert not visit.console_errors, f"{page}: console errors: {visit.console_errors}"
+
+
+@pytest.fixture(scope="module")
+def vnu_messages(html) -> dict[str, list[dict]]:
+    """The Nu HTML Checker's errors on every page, by page."""
+    java = require("java")
+    files = [str(html.outdir / page) for page in PAGES]
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    by_file: dict[str, list[dict]] = {page: [] for page in PAGES}
+    for message in messages:
+        path = Path(unquote(urlsplit(message["url"]).path))
+        by_file[path.relative_to(html.outdir).as_posix()].append(message)
+    assert result.returncode == (1 if messages else 0), result.stderr[-2000:]
+    return by_file
+
+
+@by_page
+def test_nu_html_checker_finds_no_error(page, vnu_messages):
+    errors = [
+        f"line {m.get('lastLine')}: {m['message']}  {m.get('extract', '')!r}"
+        for m in vnu_messages[page]
+    ]
+    assert not errors, f"{page}:\n" + "\n".join(errors)
+
+
+def test_pages_name_no_other_host_for_a_resource(html):
+    """Beyond what one visit loads: no stylesheet, script, image, font or
+    frame anywhere in the site comes from another host."""
+    foreign = []
+    for page in PAGES:
+        soup = soup_of(html.outdir / page)
+        for tag in soup.select("link[href], script[src], img[src], iframe, video, audio, source"):
+            if tag.name == "link" and not set(tag.get("rel", [])) & {
+                "stylesheet",
+                "icon",
+                "shortcut",
+                "preload",
+                "prefetch",
+                "modulepreload",
+                "manifest",
+            }:
+                continue  # canonical, next, prev: links, not requests
+            url = tag.get("href") or tag.get("src") or ""
+            if urlsplit(url).netloc:
+                foreign.append(f"{page}: <{tag.name}> {url}")
+    for css in (html.outdir / "_static").rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if urlsplit(url).netloc:
+                foreign.append(f"{css.name}: url({url})")
+        if "@import" in css.read_text(encoding="utf-8"):
+            foreign.append(f"{css.name}: @import")
+    assert not foreign, "\n".join(foreign)
+
+
+# -- Screenshots for a person to look at -----------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["index.html", f"{LONGEST.docname}.html"])
+@by_mode
+def test_screenshot_fits_the_screen(page, mode, browser, site, builddir):
+    tab = new_page(browser, mode)
+    tab.goto(site + page, wait_until="networkidle")
+    shots = builddir / "screenshots"
+    shots.mkdir(exist_ok=True)
+    name = f"{Path(page).stem}-{mode.name}.png"
+    tab.screenshot(path=shots / name)
+    tab.screenshot(path=shots / f"{Path(page).stem}-{mode.name}-full.png", full_page=True)
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+    tab.context.close()
+    assert (shots / name).stat().st_size > 10_000
+    assert overflow <= 0, f"{page} scrolls sideways by {overflow}px at {mode.width}px"
+    lightness = sum(int(n) for n in re.findall(r"\d+", background)[:3]) / 3
+    assert (lightness > 200) if mode.scheme == "light" else (lightness < 60), background
+
+
+# -- Reading a chapter -----------------------------------------------------------------
+
+
+@by_slug
+def test_chapter_opens_with_title_byline_length_and_lede(chapter: Chapter, html):
+    article = soup_of(html.outdir / f"{chapter.docname}.html").select_one("article[role=main]")
+    section = article.find("section")
+    title, byline, after = [child for child in section.children if getattr(child, "name", None)][:3]
+    assert title.name == "h1"
+    assert title.get_text().rstrip("¶") == chapter.title
+    assert byline.name == "div" and "byline" in byline["class"]
+    assert chapter.front_matter["author"] in byline.get_text()
+    assert byline.select_one("p.reading-time.editorial"), "no length under the byline"
+    # Glyph's essays open with his one-sentence summary; Tim Peters's has none.
+    source = (ROOT / "docs" / f"{chapter.docname}.md").read_text(encoding="utf-8")
+    if "{.lede}" in source:
+        assert after.name == "p" and "lede" in after["class"]
+
+
+def _author_words(article) -> int:
+    return len(re.findall(r"[^\W_]+(?:['’\-.][^\W_]+)*", author_text(article)))
+
+
+@by_slug
+def test_length_counts_the_authors_words_only(chapter: Chapter, html):
+    article = soup_of(html.outdir / f"{chapter.docname}.html").select_one("article[role=main]")
+    shown = article.select_one(".reading-time-words").get_text()
+    words = int(re.match(r"([\d,]+) words$", shown).group(1).replace(",", ""))
+    # Counted independently from what the page shows, without the editor's words.
+    expected = _author_words(article)
+    assert abs(words - expected) <= 0.01 * expected, (words, expected)
+    received = len((ROOT / "sources" / chapter.source).read_text(encoding="utf-8").split())
+    assert abs(words - received) <= 0.05 * received, (words, received)
+    minutes = article.select_one(".reading-time-minutes").get_text()
+    assert minutes == f"about {math.ceil(words / WPM)} minutes"
+
+
+@pytest.mark.parametrize("mode", [MODES[0], MODES[3]], ids=lambda m: m.name)
+def test_typography_for_long_prose(mode, browser, site):
+    tab = new_page(browser, mode)
+    tab.goto(f"{site}{LONGEST.docname}.html", wait_until="networkidle")
+    facts = tab.evaluate(
+        """() => {
+            const px = (el, p) => parseFloat(getComputedStyle(el)[p]);
+            const p = document.querySelector("article[role=main] section > p:not(.lede)");
+            const box = document.querySelector(".admonition.editor-note");
+            const note = box.querySelector("p:not(.admonition-title)");
+            const notes = document.querySelector("aside.footnote-list");
+            return {
+                measure: p.clientWidth / px(p, "fontSize"),
+                leading: px(p, "lineHeight") / px(p, "fontSize"),
+                size: px(p, "fontSize"),
+                noteSize: px(notes, "fontSize"),
+                proseFont: getComputedStyle(p).fontFamily,
+                noteFont: getComputedStyle(note).fontFamily,
+                proseColor: getComputedStyle(p).color,
+                noteColor: getComputedStyle(note).color,
+                noteBorder: getComputedStyle(box).borderLeftWidth,
+            };
+        }"""
+    )
+    tab.context.close()
+    assert facts["size"] >= 16
+    assert 1.5 <= facts["leading"] <= 1.8
+    # 30-42 em: about 60-80 characters a line on a desk; the screen's width on a phone.
+    if mode.width > 1000:
+        assert 30 <= facts["measure"] <= 42, facts
+    assert facts["noteSize"] >= 14
+    # The editor's notes are set apart from the authors' words.
+    assert facts["noteFont"] != facts["proseFont"]
+    assert facts["noteColor"] != facts["proseColor"]
+    assert float(facts["noteBorder"].rstrip("px")) > 0
+
+
+# -- Footnote and glossary previews ----------------------------------------------------
+
+
+FOOTNOTE_PAGE = "essays/incompetent-but-nice.html"
+TERM_PAGE = "essays/dispelling-information-asymmetry.html"
+
+
+def _note_text(html: Build, page: str, href: str) -> str:
+    note = soup_of(html.outdir / page).find(id=href.lstrip("#"))
+    note.select_one("span.label").decompose()
+    return _squash(note.get_text(" "))
+
+
+def _definition(html: Build, term_id: str) -> str:
+    dt = soup_of(html.outdir / "glossary.html").find(id=term_id)
+    return _squash(dt.find_next_sibling("dd").get_text(" "))
+
+
+def _squash(text: str) -> str:
+    """Text as compared: one space between words, none before punctuation."""
+    return re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split()))
+
+
+def test_footnote_preview_on_hover_and_dismissed(browser, site, html):
+    tab = new_page(browser)
+    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    marker = tab.locator("a.footnote-reference").first
+    preview = tab.locator("#book-preview")
+    expected = _note_text(html, FOOTNOTE_PAGE, marker.get_attribute("href"))
+
+    marker.hover()
+    preview.wait_for(state="visible", timeout=3000)
+    assert _squash(preview.inner_text()).startswith("Note 1")
+    assert expected in _squash(preview.inner_text())
+    assert marker.get_attribute("aria-describedby") == "book-preview"
+    assert preview.get_attribute("role") == "tooltip"
+    # It sits beside its marker, inside the page.
+    box, at = preview.bounding_box(), marker.bounding_box()
+    assert abs(box["y"] - (at["y"] + at["height"])) < 40 or box["y"] + box["height"] <= at["y"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1280
+
+    # The pointer can move onto the preview (to select or follow a link in it).
+    preview.hover()
+    tab.wait_for_timeout(700)
+    assert preview.is_visible()
+    # Escape dismisses it without moving the pointer away.
+    tab.keyboard.press("Escape")
+    assert preview.is_hidden()
+    assert marker.get_attribute("aria-describedby") is None
+    # Moving away closes it after a moment.
+    marker.hover()
+    preview.wait_for(state="visible", timeout=3000)
+    tab.mouse.move(5, 5)
+    preview.wait_for(state="hidden", timeout=3000)
+    tab.context.close()
+
+
+def test_footnote_preview_by_keyboard(browser, site, html):
+    tab = new_page(browser)
+    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    markers = tab.locator("a.footnote-reference")
+    preview = tab.locator("#book-preview")
+    # Tab through the page from the top, as a keyboard user would.
+    for _ in range(200):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.classList.contains('footnote-reference')"):
+            break
+    else:
+        pytest.fail("Tab never reaches a footnote marker")
+    preview.wait_for(state="visible", timeout=3000)
+    expected = _note_text(html, FOOTNOTE_PAGE, markers.first.get_attribute("href"))
+    assert expected in _squash(preview.inner_text())
+    # Screen readers hear the note as the link's description.
+    assert _squash(tab.evaluate("document.activeElement.getAttribute('aria-describedby')")) == (
+        "book-preview"
+    )
+    tab.keyboard.press("Escape")
+    assert preview.is_hidden()
+    assert tab.evaluate("document.activeElement.classList.contains('footnote-reference')")
+    # Enter still follows the link to the note.
+    tab.keyboard.press("Enter")
+    tab.wait_for_timeout(200)
+    assert tab.url.endswith(markers.first.get_attribute("href"))
+    tab.context.close()
+
+
+def test_glossary_term_preview_shows_the_definition(browser, site, html):
+    tab = new_page(browser)
+    requests = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    term = tab.locator('article a[href$="glossary.html#term-PSF"]').first
+    preview = tab.locator("#book-preview")
+    term.hover()
+    preview.wait_for(state="visible", timeout=3000)
+    text = _squash(preview.inner_text())
+    assert text.startswith("PSF")
+    assert _definition(html, "term-PSF") in text
+    # A second term comes from the same, already fetched, glossary.
+    tab.keyboard.press("Escape")
+    other = tab.locator('article a[href$="glossary.html#term-CoC"]').first
+    other.focus()
+    preview.wait_for(state="visible", timeout=3000)
+    assert _definition(html, "term-CoC") in _squash(preview.inner_text())
+    assert sum(url.split("#")[0].endswith("glossary.html") for url in requests) == 1
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in requests)
+    # With the preview open the page still passes axe.
+    violations = run_axe(tab)
+    assert not violations, describe(violations)
+    tab.context.close()
+
+
+def test_without_javascript_markers_and_terms_are_plain_links(browser, site):
+    tab = new_page(browser, java_script_enabled=False)
+    tab.goto(site + FOOTNOTE_PAGE)
+    marker = tab.locator("a.footnote-reference").first
+    href = marker.get_attribute("href")
+    marker.hover()
+    tab.wait_for_timeout(500)
+    assert tab.locator(".book-preview").count() == 0
+    marker.click()
+    assert tab.url.endswith(href)
+    assert tab.locator(href).is_visible()
+    tab.goto(site + TERM_PAGE)
+    tab.locator('article a[href$="glossary.html#term-PSF"]').first.click()
+    assert tab.url.endswith("glossary.html#term-PSF")
+    tab.context.close()
+
+
+# -- Link previews: OpenGraph, Twitter cards, social cards -----------------------------
+
+
+def _meta(soup: BeautifulSoup, key: str) -> str | None:
+    tag = soup.find("meta", attrs={"property": key}) or soup.find("meta", attrs={"name": key})
+    return tag["content"] if tag else None
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+@by_slug
+def test_chapter_link_preview_metadata(chapter: Chapter, html):
+    soup = soup_of(html.outdir / f"{chapter.docname}.html")
+    fm = chapter.front_matter
+    assert _meta(soup, "og:title") == chapter.title
+    assert _meta(soup, "og:type") == "article"
+    assert _meta(soup, "og:description") == " ".join(str(fm["summary"]).split())
+    assert _meta(soup, "article:author") == fm["author"]
+    assert _meta(soup, "article:published_time") == str(fm["date"])
+    assert _meta(soup, "og:site_name")
+    assert _meta(soup, "twitter:card") == "summary_large_image"
+
+
+WITH_CONTENT = [p for p in PAGES if p not in ("genindex.html", "search.html", "404.html")]
+
+
+@pytest.mark.parametrize("page", WITH_CONTENT)
+def test_every_page_has_a_social_card(page, html):
+    soup = soup_of(html.outdir / page)
+    image = _meta(soup, "og:image")
+    assert image, f"{page} has no og:image (is matplotlib installed?)"
+    # Locally there is no canonical host: the address is from the book's root.
+    path = html.outdir / image
+    assert path.is_file(), image
+    assert png_size(path) == (1200, 630)
+    assert (_meta(soup, "og:image:width"), _meta(soup, "og:image:height")) == ("1200", "630")
+    assert _meta(soup, "og:image:alt")
+    assert _meta(soup, "twitter:card") == "summary_large_image"
+
+
+def test_favicon_is_our_own(html):
+    for page in PAGES:
+        soup = soup_of(html.outdir / page)
+        icon = soup.select_one('link[rel~="icon"]')
+        assert icon is not None, page
+        assert (html.outdir / page).parent.joinpath(icon["href"]).resolve().is_file(), page
+
+
+# -- Builds as Read the Docs and `make all` make them ----------------------------------
+
+
+def make_html(builddir: Path, **env: str) -> Build:
+    result = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(ROOT),
+            "html",
+            f"BUILDDIR={builddir}",
+            f"VENV={sys.prefix}",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"make html failed:\n{log[-6000:]}"
+    return Build(builddir / "html", log)
+
+
+RTD_PATH = "/en/latest/"
+
+
+@pytest.fixture(scope="module")
+def rtd(tmp_path_factory):
+    """The web edition built as on Read the Docs, served below /en/latest/
+    on a port chosen first (the canonical address names it), with 404.html
+    for every missing address, as Read the Docs serves it."""
+    port = free_port()
+    canonical = f"http://127.0.0.1:{port}{RTD_PATH}"
+    build = make_html(
+        tmp_path_factory.mktemp("rtd"),
+        READTHEDOCS="True",
+        READTHEDOCS_CANONICAL_URL=canonical,
+        READTHEDOCS_PROJECT="six-essays",
+        READTHEDOCS_LANGUAGE="en",
+        READTHEDOCS_VERSION="latest",
+    )
+    server = serve(build.outdir, port, prefix=RTD_PATH, not_found=build.outdir / "404.html")
+    try:
+        yield build, canonical
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_rtd_canonical_addresses_and_sitemap(rtd):
+    build, canonical = rtd
+    sitemap = ET.parse(build.outdir / "sitemap.xml").getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = [loc.text for loc in sitemap.findall("s:url/s:loc", ns)]
+    indexed = [p for p in PAGES if p not in ("search.html", "404.html")]
+    assert sorted(listed) == sorted(canonical + p for p in indexed)
+    for page in indexed:
+        soup = soup_of(build.outdir / page)
+        assert soup.select_one('link[rel="canonical"]')["href"] == canonical + page
+    robots = (build.outdir / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {canonical}sitemap.xml" in robots
+    for page in ("search.html", "404.html"):
+        assert soup_of(build.outdir / page).find("meta", attrs={"name": "robots"})["content"] == (
+            "noindex"
+        )
+
+
+def test_rtd_link_preview_addresses_are_absolute(rtd):
+    build, canonical = rtd
+    soup = soup_of(build.outdir / f"{CHAPTERS[0].docname}.html")
+    assert _meta(soup, "og:url") == f"{canonical}{CHAPTERS[0].docname}.html"
+    image = _meta(soup, "og:image")
+    assert image.startswith(canonical + "_images/"), image
+    with urlopen(image) as response:  # 127.0.0.1: the server of this test
+        assert response.status == 200
+        assert response.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rtd_downloads_link_to_read_the_docs(rtd):
+    build, canonical = rtd
+    host = canonical[: -len(RTD_PATH)]
+    for page in PAGES:
+        soup = soup_of(build.outdir / page)
+        blocks = soup.select(".book-downloads")
+        assert len(blocks) == 2, f"{page}: downloads in the sidebar and the footer"
+        for block in blocks:
+            links = {a.get_text(strip=True): a["href"] for a in block.select("a")}
+            assert links == {
+                "ePub": f"{host}/_/downloads/en/latest/epub/",
+                "PDF": f"{host}/_/downloads/en/latest/pdf/",
+            }
+    assert not (build.outdir / "downloads").exists()
+
+
+def test_rtd_404_page_works_at_any_depth(rtd, browser):
+    _build, canonical = rtd
+    tab = new_page(browser, MODES[3])
+    failed, foreign = [], []
+    tab.on("requestfailed", lambda r: failed.append(r.url))
+    tab.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and foreign.append(r.url))
+    tab.on(
+        "response",
+        lambda r: (
+            r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url)
+        ),
+    )
+    response = tab.goto(canonical + "essays/no/such/page.html", wait_until="networkidle")
+    assert response.status == 404
+    assert tab.locator("h1").inner_text() == "Page not found"
+    assert not failed and not foreign, (failed, foreign)
+    # The book's look (furo's and our stylesheet loaded), and links that lead home.
+    header = tab.evaluate("getComputedStyle(document.querySelector('.mobile-header')).display")
+    assert header != "none"
+    tab.locator("article a", has_text="contents").click()
+    tab.wait_for_load_state()
+    assert tab.url == canonical + "index.html"
+    violations = run_axe(tab)
+    assert not violations, describe(violations)
+    tab.context.close()
+
+
+def test_local_downloads_appear_once_the_files_are_built(tmp_path):
+    """`make html` alone: no download link. With the ePub and PDF built beside
+    it (`make all`): every page links them, copied beside the HTML."""
+    build = make_html(tmp_path)
+    for page in PAGES:
+        assert not soup_of(build.outdir / page).select(".book-downloads"), page
+    assert not (build.outdir / "downloads").exists()
+
+    (tmp_path / "epub").mkdir()
+    (tmp_path / "latex").mkdir()
+    epub = tmp_path / "epub" / "six-essays-python-community.epub"
+    pdf = tmp_path / "latex" / "six-essays-python-community.pdf"
+    epub.write_bytes(b"PK\x03\x04 an ePub stands here")
+    pdf.write_bytes(b"%PDF-1.7 a PDF stands here")
+    build = make_html(tmp_path)  # the same build folder: an incremental build
+    for page in PAGES:
+        soup = soup_of(build.outdir / page)
+        blocks = soup.select(".book-downloads")
+        assert len(blocks) == 2, page
+        for block in blocks:
+            links = {a.get_text(strip=True): a for a in block.select("a")}
+            assert set(links) == {"ePub", "PDF"}
+            for a in links.values():
+                target = (build.outdir / page).parent / unquote(a["href"])
+                assert target.resolve().is_file(), f"{page}: {a['href']}"
+                assert a.has_attr("download")
+    assert (build.outdir / "downloads" / epub.name).read_bytes() == epub.read_bytes()
+    assert (build.outdir / "downloads" / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def test_download_links_resolve_in_the_main_build(html):
+    """Whatever the session built before the HTML, a download link never
+    points at a file that is not there."""
+    for page in PAGES:
+        for a in soup_of(html.outdir / page).select(".book-downloads a"):
+            target = (html.outdir / page).parent / unquote(a["href"])
+            assert target.resolve().is_file(), f"{page}: {a['href']}"
+
+
+# -- The extensions on a fixture book (tests/fixtures/web-book) ------------------------
+
+FIXTURE = ROOT / "tests" / "fixtures" / "web-book"
+
+
+def build_fixture(outdir: Path, *options: str, **env: str) -> Path:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html"),
+            *options,
+            str(FIXTURE),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}, **env},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return outdir
+
+
+def test_fixture_words_counted_by_hand(tmp_path):
+    out = build_fixture(tmp_path / "html")
+    byline = soup_of(out / "essays" / "counting.html").select_one(".byline")
+    # Title 2, lede 5, paragraph 6 (not the marker), the lost image's words 2
+    # (not its label), "Don't single-file 3.11 — end" 4, the note 3; the
+    # editor's note and the byline are the editor's.
+    assert byline.select_one(".reading-time-words").get_text() == "22 words"
+    assert byline.select_one(".reading-time-minutes").get_text() == "about 1 minute"
+    assert "editorial" in byline.select_one(".reading-time")["class"]
+
+
+def test_fixture_local_build_has_no_sitemap_downloads_or_base(tmp_path):
+    out = build_fixture(tmp_path / "html")
+    assert not (out / "sitemap.xml").exists()
+    assert not (out / "robots.txt").exists()
+    assert not soup_of(out / "index.html").select(".book-downloads")
+    page = soup_of(out / "404.html")
+    assert page.find("base") is None
+    assert page.select_one("article h1").get_text() == "Page not found"
+    # Pages with no summary of their own get the book's description.
+    assert _meta(soup_of(out / "index.html"), "description") == (
+        "A book of one chapter, for the tests."
+    )
+    chapter = soup_of(out / "essays" / "counting.html")
+    assert _meta(chapter, "description") == "A summary of five words."
+    assert _meta(chapter, "article:published_time") == "2024-05"
+    assert _meta(chapter, "og:type") == "article"
+
+
+def test_fixture_with_canonical_address(tmp_path):
+    out = build_fixture(tmp_path / "html", "-D", "html_baseurl=https://example.org/book/")
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locs == [
+        "https://example.org/book/essays/counting.html",
+        "https://example.org/book/genindex.html",
+        "https://example.org/book/index.html",
+    ]
+    assert "Sitemap: https://example.org/book/sitemap.xml" in (out / "robots.txt").read_text()
+    head = soup_of(out / "404.html").head
+    first = head.find(True)
+    assert first.name == "base" and first["href"] == "https://example.org/book/"
+
+
+def test_fixture_downloads_from_the_build_folder(tmp_path):
+    (tmp_path / "latex").mkdir()
+    (tmp_path / "latex" / "fixture-book.pdf").write_bytes(b"%PDF" + b"." * 1500)
+    out = build_fixture(tmp_path / "html")
+    block = soup_of(out / "essays" / "counting.html").select_one("footer .book-downloads")
+    (link,) = block.select("a")
+    assert link.get_text() == "PDF" and link["href"] == "../downloads/fixture-book.pdf"
+    assert "(1.5 KB)" in block.get_text()
+    assert (out / "downloads" / "fixture-book.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_read_the_docs_download_addresses():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("downloads", ROOT / "extensions" / "downloads.py")
+    downloads = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(downloads)
+    rtd_downloads = downloads.rtd_downloads
+
+    env = {
+        "READTHEDOCS_CANONICAL_URL": "https://essays.example.org/fr/stable/",
+        "READTHEDOCS_PROJECT": "essays",
+        "READTHEDOCS_LANGUAGE": "fr",
+        "READTHEDOCS_VERSION": "stable",
+    }
+    assert [d["url"] for d in rtd_downloads(env)] == [
+        "https://essays.example.org/_/downloads/fr/stable/epub/",
+        "https://essays.example.org/_/downloads/fr/stable/pdf/",
+    ]
+    del env["READTHEDOCS_CANONICAL_URL"]
+    assert (
+        rtd_downloads(env)[1]["url"] == "https://essays.readthedocs.io/_/downloads/fr/stable/pdf/"
+    )
