@@ -189,7 +189,7 @@ def test_title_and_subtitle(epub: Build):
     m = metadata_of(epub.outdir)
     titles = {m["refines"][t.get("id")]["title-type"]: t.text for t in m["dc"]("title")}
     assert titles["main"] == "Six Essays from the Python Community"
-    assert "Glyph Lefkowitz" in titles["subtitle"] and "Tim Peters" in titles["subtitle"]
+    assert titles["subtitle"] == "On open source work, Python and its community, 2023–2024"
     # The main title comes first: reading systems that know one title show it.
     assert m["dc"]("title")[0].text == titles["main"]
 
