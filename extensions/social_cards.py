@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.image as mpimg
+from chapter_byline import format_date  # the byline's own wording of the date
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -51,9 +52,11 @@ def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str,
     meta = app.env.metadata.get(pagename, {})
     byline = ""
     if pagename.startswith(app.config.chapter_byline_prefix) and meta.get("author"):
-        from chapter_byline import format_date  # the byline's own wording of the date
-
-        byline = f"{meta['author']} · {format_date(str(meta['date']))}"
+        try:
+            date = format_date(str(meta.get("date", "")))
+        except ValueError:
+            date = ""  # chapter_byline has reported the bad date, with its line
+        byline = " · ".join(filter(None, [str(meta["author"]), date]))
     elif pagename == app.config.root_doc:
         title, byline = app.config.project, app.config.social_cards_subtitle
     return {"book": app.config.project, "title": title, "byline": byline}
