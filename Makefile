@@ -21,11 +21,15 @@ UV_VERSION := 0.13.9
 UV ?= $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+# Compile modules to bytecode at install: where PYTHONDONTWRITEBYTECODE is set
+# (some CI and sandboxes) every build would otherwise recompile Sphinx,
+# docutils, MyST and matplotlib from source (~1 s of every build).
+export UV_COMPILE_BYTECODE := 1
 # No build date anywhere: the date of the last commit stands for "now".
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .DEFAULT_GOAL := help
-.PHONY: help html epub pdf all livehtml test lint lighthouse clean system-deps lock venv
+.PHONY: help html epub pdf all livehtml test lint new-essay bench lighthouse clean system-deps lock venv
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +63,14 @@ lint: venv ## Check the project's own code (never the authors' texts)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	cd sources && sha256sum --check --quiet SHA256SUMS
+
+new-essay: venv ## Add a received text as a chapter: TEXT=… TITLE=… AUTHOR=… DATE=… SITE=… [URL=…] (CONTRIBUTING.md)
+	$(PYTHON) tools/new_essay.py "$$TEXT" --title "$$TITLE" --author "$$AUTHOR" \
+	  --date "$$DATE" --site "$$SITE" $${URL:+--url "$$URL"} \
+	  $${SUMMARY:+--summary "$$SUMMARY"} $${SLUG:+--slug "$$SLUG"} $${FILE:+--file "$$FILE"}
+
+bench: venv ## Measure build times, sizes and growth (prints tables; saves _build/bench.json)
+	$(PYTHON) benchmarks/build_bench.py --out $(BUILDDIR)/bench.json $(BENCH_ARGS)
 
 lighthouse: html ## Lighthouse scores and bytes per page of the web edition (benchmark)
 	$(PYTHON) benchmarks/lighthouse.py $(BUILDDIR)/html
