@@ -4,6 +4,7 @@ targets a reader's copy comes from, into a temporary folder."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ESSAYS_DIR = ROOT / "docs" / "essays"
+
+
+def _makefile_sphinxopts() -> list[str]:
+    """The strictness flags, read from the Makefile, where they are set once:
+    fixture books are built exactly as strictly as the book."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^SPHINXOPTS \?= (.+)$", makefile, re.MULTILINE)
+    assert match, "the Makefile no longer sets SPHINXOPTS"
+    return match.group(1).split()
+
+
+SPHINX_STRICT = _makefile_sphinxopts()  # ["-n", "-W", "--keep-going"]
 
 
 def require(program: str) -> str:

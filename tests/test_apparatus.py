@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
-from conftest import CHAPTERS, ROOT, require
+from conftest import CHAPTERS, ROOT, SPHINX_STRICT, require
 from fidelity import author_text
 from pdf_reader import body_text, chapter_pages, outline, page_texts
 from pypdf import PdfReader
@@ -39,7 +39,7 @@ def soup_of(path: Path) -> BeautifulSoup:
 def sphinx(src: Path, out: Path, builder: str = "html", *extra: str, strict: bool = True):
     """Build ``src`` as the book is built (-n -W --keep-going unless told
     otherwise), into ``out``; return the completed process."""
-    flags = ["-n", "-W", "--keep-going"] if strict else ["-n"]
+    flags = SPHINX_STRICT if strict else ["-n"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "extensions")}
     return subprocess.run(
         [sys.executable, "-m", "sphinx", "-b", builder, *flags, *extra,

@@ -20,8 +20,8 @@ from os import cpu_count
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SPHINX_STRICT
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BOOK = FIXTURES / "book"
 CASES_DIR = FIXTURES / "bad_input"
@@ -152,9 +152,7 @@ def build(book: Path, builder: str = "html") -> subprocess.CompletedProcess:
             "sphinx",
             "-c",
             str(ROOT),
-            "-n",
-            "-W",
-            "--keep-going",
+            *SPHINX_STRICT,
             "-b",
             builder,
             "-d",

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, Build, Chapter, require
+from conftest import CHAPTERS, ROOT, SPHINX_STRICT, Build, Chapter, require
 from fidelity import MARKERS
 from lxml import etree
 from sphinx.errors import ConfigError
@@ -493,7 +493,7 @@ def fixture_book(tmp_path_factory) -> Path:
     for _ in range(2):
         result = subprocess.run(
             [
-                *(sys.executable, "-m", "sphinx", "-b", "epub", "-n", "-W", "--keep-going"),
+                *(sys.executable, "-m", "sphinx", "-b", "epub", *SPHINX_STRICT),
                 *("-d", str(outdir / ".doctrees"), str(FIXTURE), str(outdir / "epub")),
             ],
             capture_output=True,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require
+from conftest import ROOT, SPHINX_STRICT, require
 from pypdf import PdfReader
 from test_bad_input import share_static
 
@@ -320,9 +320,7 @@ def test_fixture_epub_is_byte_identical_with_fixed_zip_headers(tmp_path):
                 "sphinx",
                 "-c",
                 str(ROOT),
-                "-n",
-                "-W",
-                "--keep-going",
+                *SPHINX_STRICT,
                 "-b",
                 "epub",
                 "-d",

@@ -39,7 +39,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, Build, Chapter, require
+from conftest import CHAPTERS, ROOT, SPHINX_STRICT, Build, Chapter, require
 from fidelity import author_text
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -769,7 +769,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "web-book"
 def build_fixture(outdir: Path, *options: str, **env: str) -> Path:
     result = subprocess.run(
         [
-            *(sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html"),
+            *(sys.executable, "-m", "sphinx", *SPHINX_STRICT, "-q", "-b", "html"),
             *options,
             str(FIXTURE),
             str(outdir),
