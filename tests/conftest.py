@@ -17,6 +17,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Sphinx colours its messages when CI=true (or on a terminal); the tests read
+# those messages, so every build they start writes plain text.
+os.environ["NO_COLOR"] = "1"
 ESSAYS_DIR = ROOT / "docs" / "essays"
 
 
