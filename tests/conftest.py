@@ -48,6 +48,26 @@ def require(program: str) -> str:
     return path
 
 
+def build_fixture_book(
+    book: Path, out: Path, builder: str, doctrees: Path, **run: object
+) -> subprocess.CompletedProcess:
+    """Build a fixture book (a copy of tests/fixtures/book, with its own docs/
+    and sources/) with the book's conf.py, as strictly as the book."""
+    sources = book / "sources"
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "sphinx", "-c", str(ROOT), *SPHINX_STRICT),
+            *("-b", builder, "-d", str(doctrees)),
+            *("-D", f"book_sources={sources}", "-D", f"book_facts={sources / 'essays.toml'}"),
+            *(str(book / "docs"), str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        **run,
+    )
+
+
 @dataclass(frozen=True)
 class Chapter:
     docname: str  # "essays/no-executable-is-an-island"

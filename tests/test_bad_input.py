@@ -13,14 +13,13 @@ import hashlib
 import re
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from os import cpu_count
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPHINX_STRICT
+from conftest import ROOT, build_fixture_book
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BOOK = FIXTURES / "book"
@@ -144,29 +143,8 @@ def make_book(case: str, where: Path) -> Path:
 
 def build(book: Path, builder: str = "html") -> subprocess.CompletedProcess:
     """Build a fixture book as the Makefile builds the real one."""
-    sources = book / "sources"
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-c",
-            str(ROOT),
-            *SPHINX_STRICT,
-            "-b",
-            builder,
-            "-d",
-            str(book / "_build" / "doctrees"),
-            "-D",
-            f"book_sources={sources}",
-            "-D",
-            f"book_facts={sources / 'essays.toml'}",
-            str(book / "docs"),
-            str(book / "_build" / builder),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    return build_fixture_book(
+        book, book / "_build" / builder, builder, book / "_build" / "doctrees"
     )
 
 

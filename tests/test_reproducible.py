@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPHINX_STRICT, require
+from conftest import ROOT, build_fixture_book, require
 from pypdf import PdfReader
 from test_bad_input import share_static
 
@@ -313,29 +313,12 @@ def test_fixture_epub_is_byte_identical_with_fixed_zip_headers(tmp_path):
     epubs = []
     for name, umask in (("one", 0o022), ("two-elsewhere", 0o077)):
         out = tmp_path / name
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sphinx",
-                "-c",
-                str(ROOT),
-                *SPHINX_STRICT,
-                "-b",
-                "epub",
-                "-d",
-                str(tmp_path / f"{name}-doctrees"),
-                "-D",
-                f"book_sources={book / 'sources'}",
-                "-D",
-                f"book_facts={book / 'sources' / 'essays.toml'}",
-                str(book / "docs"),
-                str(out),
-            ],
+        result = build_fixture_book(
+            book,
+            out,
+            "epub",
+            tmp_path / f"{name}-doctrees",
             env=env,
-            capture_output=True,
-            text=True,
-            check=False,
             preexec_fn=lambda umask=umask: os.umask(umask),
         )
         assert result.returncode == 0, result.stderr[-3000:]
