@@ -1,0 +1,272 @@
+"""The book's pictures, drawn at build time from its records: the ePub's cover and
+the social cards of the web edition.
+
+Both are PNGs drawn with Pillow (its own FreeType, from the lock) in faces
+found by name (`book.fonts`): the same fonts and the same Pillow give the same
+bytes on every machine, and no picture is kept in the repository, so none can
+disagree with the book's facts.
+
+The cover
+    1600 × 2400 (2:3, the shape of a paperback and of reading systems'
+    shelves, and the size stores ask for): the title, the subtitle, the
+    authors and the imprint, in the PDF's faces, light on the book's blue with
+    Python's two colours as bands. Large enough to read on a shelf 100 pixels
+    wide: the title's size is at least 9 pixels there, the authors' 6.
+
+The social cards
+    1200 × 630 (what Mastodon, Bluesky, Slack and Twitter's large card
+    expect), one a page: the book's mark and name, the page's title and, for
+    a chapter, its author and date, on the book's paper colour. A card is
+    drawn again only when what it shows changes (its name carries a hash of
+    that), and is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import chapters, fonts, identity
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text as drawn: its words, font size and box (left, top,
+    right, bottom), in pixels of the picture."""
+
+    text: str
+    size: int
+    box: tuple[int, int, int, int]
+    colour: str
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: an interrupted build never leaves a
+    truncated picture that a later build would take for a finished one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)  # no time or software stamp
+    return out.getvalue()
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (a word longer than
+    the width gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and font.getlength(candidate) <= width:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _draw_lines(draw, lines, font, size, x, baseline, leading, colour) -> list[Line]:
+    out = []
+    for n, text in enumerate(lines):
+        y = baseline + n * leading
+        draw.text((x, y), text, font=font, fill=colour, anchor="ls")
+        out.append(Line(text, size, tuple(round(v) for v in draw.textbbox((x, y), text, font=font, anchor="ls")), colour))
+    return out
+
+
+# -- The cover ----------------------------------------------------------------------------
+
+COVER_WIDTH, COVER_HEIGHT, COVER_MARGIN = 1600, 2400, 150
+#: Light text on dark blue (contrast over 7:1), with Python's two colours as
+#: bands at the head and foot: a nod, not a logo.
+COVER_BACKGROUND = "#1d3557"
+COVER_TITLE, COVER_SUBTITLE, COVER_AUTHORS, COVER_IMPRINT = "#ffffff", "#dbe4f0", "#ffd43b", "#dbe4f0"
+HEAD_BAND, FOOT_BAND = "#ffd43b", "#4b8bbe"
+#: The title's largest and smallest sizes, in pixels: at 1600 pixels wide, a
+#: size of 144 is 9 pixels on a shelf 100 pixels wide.
+TITLE_SIZES = range(240, 143, -8)
+AUTHOR_SIZE = 112  # 7 pixels at 100 wide
+SUBTITLE_SIZE, IMPRINT_SIZE = 68, 64
+
+
+def cover(book: identity.Book, faces: dict[str, Path]) -> tuple[bytes, list[Line]]:
+    """The cover as PNG bytes, and the lines of text drawn on it.
+
+    ``faces``: the files of the ``title`` (bold serif), ``subtitle`` (italic
+    serif) and ``sans`` (regular) faces."""
+    if not book.title or not book.authors:
+        raise ValueError("a cover needs a title and at least one author")
+    image = Image.new("RGB", (COVER_WIDTH, COVER_HEIGHT), COVER_BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, COVER_WIDTH, 80), fill=HEAD_BAND)
+    draw.rectangle((0, COVER_HEIGHT - 80, COVER_WIDTH, COVER_HEIGHT), fill=FOOT_BAND)
+    width = COVER_WIDTH - 2 * COVER_MARGIN
+    for size in TITLE_SIZES:  # the largest size at which the title fits in four lines
+        title_font = ImageFont.truetype(str(faces["title"]), size)
+        title_lines = wrap(book.title, title_font, width)
+        if len(title_lines) <= 4 and all(title_font.getlength(t) <= width for t in title_lines):
+            break
+    leading = round(size * 1.1)
+    drawn = _draw_lines(draw, title_lines, title_font, size, COVER_MARGIN, 520, leading, COVER_TITLE)
+    y = drawn[-1].box[3] + 90
+    if book.subtitle:
+        font = ImageFont.truetype(str(faces["subtitle"]), SUBTITLE_SIZE)
+        lines = wrap(book.subtitle, font, width)
+        drawn += _draw_lines(draw, lines, font, SUBTITLE_SIZE, COVER_MARGIN, y + SUBTITLE_SIZE, round(SUBTITLE_SIZE * 1.3), COVER_SUBTITLE)
+        y = drawn[-1].box[3] + 70
+    draw.rectangle((COVER_MARGIN, y, COVER_MARGIN + 480, y + 18), fill=HEAD_BAND)
+    font = ImageFont.truetype(str(faces["sans"]), AUTHOR_SIZE)
+    drawn += _draw_lines(
+        draw, book.author_names, font, AUTHOR_SIZE, COVER_MARGIN, y + 90 + AUTHOR_SIZE, round(AUTHOR_SIZE * 1.3), COVER_AUTHORS
+    )
+    font = ImageFont.truetype(str(faces["sans"]), IMPRINT_SIZE)
+    drawn += _draw_lines(draw, [book.imprint], font, IMPRINT_SIZE, COVER_MARGIN, COVER_HEIGHT - 200, 0, COVER_IMPRINT)
+    if drawn[-2].box[3] > COVER_HEIGHT - 200 - IMPRINT_SIZE:
+        raise ValueError("the cover's text does not fit: too many authors or too long a title")
+    return png_bytes(image), drawn
+
+
+def cover_alt(book: identity.Book) -> str:
+    """What the cover says, for the reader who cannot see it."""
+    subtitle = f": {book.subtitle}" if book.subtitle else ""
+    return f"{book.title}{subtitle}, by {chapters.names(book.author_names)}. {book.imprint}."
+
+
+def cover_faces(app: Sphinx) -> dict[str, Path] | None:
+    """The cover's faces, or None after a warning naming what is missing."""
+    main = fonts.require(app, "main", "Bold", "Italic")
+    sans = fonts.require(app, "sans", "Regular")
+    if main is None or sans is None:
+        return None
+    return {"title": main["Bold"], "subtitle": main["Italic"], "sans": sans["Regular"]}
+
+
+# -- The social cards ------------------------------------------------------------------------
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630
+PAPER, INK, TEXT, MUTED = "#fbf8f1", "#24324a", "#1f2328", "#555b66"
+#: Bumped when the drawing changes, so every card is drawn again.
+CARD_STYLE = "2"
+CARD_FOLDER = "_images/cards"
+
+
+def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, str]:
+    title = re.sub(r"<[^>]+>", "", context.get("title", "") or "")
+    title = title.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    chapter = chapters.get(app.env, pagename)
+    byline = ""
+    if chapter is not None and chapter.author and chapter.date:
+        byline = f"{chapter.author} · {chapter.date_text}"
+    elif pagename == app.config.root_doc:
+        book = identity.book(app.env)
+        title, byline = book.title, book.subtitle
+    return {"book": app.config.project, "title": title, "byline": byline}
+
+
+def card(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> bytes:
+    """The card for ``facts`` (book, title, byline) as PNG bytes."""
+    image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), PAPER)
+    draw = ImageDraw.Draw(image)
+    left, width = 80, CARD_WIDTH - 160
+    with Image.open(mark) as source:
+        logo = source.convert("RGBA").resize((80, 80), Image.Resampling.LANCZOS)
+    image.paste(logo, (left, 64), logo)
+    if facts["title"] != facts["book"]:  # the front page's title is the name
+        font = ImageFont.truetype(str(faces["regular"]), 30)
+        draw.text((left + 104, 104), facts["book"], font=font, fill=MUTED, anchor="lm")
+    for size in (72, 64, 56, 50, 44, 40):  # as large as fits in three lines
+        font = ImageFont.truetype(str(faces["bold"]), size)
+        lines = wrap(facts["title"], font, width)
+        if len(lines) <= 3:
+            break
+    leading = round(size * 1.22)
+    top = 200 if len(lines) < 3 else 184
+    for n, line in enumerate(lines[:3]):
+        draw.text((left, top + n * leading), line, font=font, fill=TEXT, anchor="lt")
+    if facts["byline"]:
+        font = ImageFont.truetype(str(faces["regular"]), 32)
+        draw.text((left, CARD_HEIGHT - 92), facts["byline"], font=font, fill=MUTED, anchor="ls")
+    draw.rectangle((0, CARD_HEIGHT - 24, CARD_WIDTH, CARD_HEIGHT), fill=INK)  # the foot rule
+    return png_bytes(image)
+
+
+def card_name(pagename: str, facts: dict[str, str]) -> str:
+    digest = hashlib.sha1(repr((CARD_STYLE, facts)).encode(), usedforsecurity=False)
+    return f"{pagename.replace('/', '-')}-{digest.hexdigest()[:8]}.png"
+
+
+def is_whole_png(path: Path) -> bool:
+    """A PNG that was written to its end (its last chunk is IEND)."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(8) != b"\x89PNG\r\n\x1a\n":
+                return False
+            handle.seek(-12, os.SEEK_END)
+            return handle.read(12)[4:8] == b"IEND"
+    except OSError:
+        return False
+
+
+def add_card(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+    """Put the page's card into its metadata, as ``og:image``, before
+    sphinxext-opengraph reads it; draw it if it is not there whole."""
+    if app.builder.name != "html" or doctree is None or context.get("meta") is None:
+        return
+    faces = card_faces(app)
+    if faces is None:
+        return
+    facts = card_facts(app, pagename, context)
+    name = card_name(pagename, facts)
+    path = Path(app.outdir) / CARD_FOLDER / name
+    if not is_whole_png(path):
+        write_atomically(path, card(facts, Path(app.srcdir) / app.config.book_mark, faces))
+    alt = facts["title"] + (f", by {facts['byline']}" if facts["byline"] else "")
+    context["meta"] = {
+        **context["meta"],
+        # Relative to the root of the book; sphinxext-opengraph prefixes it
+        # with ogp_site_url (the canonical address on Read the Docs).
+        "og:image": f"{CARD_FOLDER}/{name}",
+        "og:image:alt": alt,
+        "og:image:width": str(CARD_WIDTH),
+        "og:image:height": str(CARD_HEIGHT),
+    }
+
+
+def card_faces(app: Sphinx) -> dict[str, Path] | None:
+    faces = fonts.require(app, "cards", "Bold", "Book")
+    return None if faces is None else {"bold": faces["Bold"], "regular": faces["Book"]}
+
+
+def remove_stale_cards(app: Sphinx, exception: Exception | None) -> None:
+    """A card whose page changed is drawn under a new name; the old one goes,
+    so that the folder holds what a clean build writes: the cards the pages
+    name."""
+    folder = Path(app.outdir) / CARD_FOLDER
+    if exception is not None or app.builder.name != "html" or not folder.is_dir():
+        return
+    named = re.compile(re.escape(CARD_FOLDER) + r"/([^\"/]+\.png)")
+    wanted = {
+        name
+        for page in Path(app.outdir).rglob("*.html")
+        for name in named.findall(page.read_text(encoding="utf-8", errors="replace"))
+    }
+    for path in folder.iterdir():
+        if path.name not in wanted:
+            path.unlink()
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("book_mark", "_static/book-mark.png", "html", types=[str])

@@ -1,0 +1,145 @@
+"""Catch, in each document, the mistakes Sphinx crashes on or lets through.
+
+* A file that is not UTF-8. Sphinx stops with a traceback that names neither
+  the file nor the line. Here it is a warning naming both; the file is left
+  out of the build (so the other documents are still checked, and anything
+  that links to it reports the link), and ``-W`` fails the build.
+* Raw HTML. The LaTeX writer drops it without a word, so a reader of the PDF
+  would lose it; and HTML that is not well-formed XHTML (``<br>``, ``&nbsp;``,
+  an unclosed tag) makes the ePub invalid. The book has no raw HTML: what the
+  editors add goes in directives (``editor-note``, ``lost-image``) that every
+  format renders. HTML comments are allowed: they are not content.
+* A footnote referenced but never defined. Docutils reports it as
+  ``Unknown target name: "2"``; this says what is missing.
+
+(A footnote defined but never referenced: Sphinx warns, ``Footnote [3] is not
+referenced.`` [ref.footnote], and MyST keeps the note in the output, so nothing
+is dropped.)
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+_COMMENTS_ONLY = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
+
+
+def first_bad_byte(data: bytes) -> tuple[int, str] | None:
+    """``(line, message)`` for the first byte that is not UTF-8, or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex()
+        return line, f"byte 0x{byte} at column {column} is not UTF-8 ({error.reason})"
+    return None
+
+
+def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Report each document that is not UTF-8 and leave it out of the build."""
+    for docname in list(docnames):
+        try:
+            data = env.doc2path(docname).read_bytes()
+        except OSError:
+            continue  # Sphinx reports it
+        bad = first_bad_byte(data)
+        if bad is None:
+            continue
+        line, problem = bad
+        logger.warning(
+            "file is not UTF-8: %s; save it as UTF-8 (it is left out of this build)",
+            problem,
+            location=(docname, line),
+            type="input",
+            subtype="encoding",
+        )
+        docnames.remove(docname)
+        # As if the file did not exist: nothing tries to write it, and every
+        # toctree or link to it reports the missing document.
+        env.found_docs.discard(docname)
+
+
+def line_of(node: nodes.Node) -> int | None:
+    while node is not None:
+        if node.line:
+            return node.line
+        node = node.parent
+    return None
+
+
+class RawHTMLCheck(SphinxTransform):
+    """Warn about every raw HTML block or inline tag, once per line."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        by_line: dict[int | None, list[str]] = {}
+        for node in self.document.findall(nodes.raw):
+            if "html" not in node.get("format", "").split():
+                continue
+            text = node.astext()
+            if _COMMENTS_ONLY.fullmatch(text):
+                continue
+            by_line.setdefault(line_of(node), []).append(text)
+        for line, parts in by_line.items():
+            html = "".join(parts).strip()
+            try:
+                ET.fromstring(f"<div>{html}</div>")
+                breaks_epub = ""
+            except ET.ParseError as error:
+                breaks_epub = (
+                    f"; it is not well-formed XHTML ({error.msg.split(':')[0]}), "
+                    "so it would break the ePub"
+                )
+            snippet = html if len(html) <= 60 else html[:57] + "..."
+            logger.warning(
+                "raw HTML %r: the PDF drops it without a word%s. Use MyST markup or "
+                "a directive (editor-note, lost-image) instead",
+                snippet,
+                breaks_epub,
+                location=(self.env.docname, line),
+                type="input",
+                subtype="raw-html",
+            )
+
+
+class UndefinedFootnoteCheck(SphinxTransform):
+    """Name the footnote a reference points to when it has no definition."""
+
+    # After docutils resolves footnotes (Footnotes, 620), before it turns what
+    # is left into "Unknown target name" errors (DanglingReferences, 850).
+    default_priority = 845
+
+    def apply(self) -> None:
+        for ref in self.document.findall(nodes.footnote_reference):
+            if ref.get("refid") or not ref.get("refname"):
+                continue
+            label = ref["refname"]
+            logger.warning(
+                "footnote [^%s] is referenced here but never defined: add '[^%s]: …' "
+                "at the end of the chapter",
+                label,
+                label,
+                location=ref,
+                type="input",
+                subtype="footnote",
+            )
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-before-read-docs", skip_undecodable)
+    app.add_transform(RawHTMLCheck)
+    app.add_transform(UndefinedFootnoteCheck)

@@ -1,0 +1,223 @@
+"""The glossary as a concordance: under each definition, the chapters
+that use the term, as links.
+
+A reader who follows a ``{term}`` link to the glossary can go back, from the
+definition, to every chapter that uses the term::
+
+    wheel
+        Python's standard format for built packages …
+
+        Used in: No Executable Is An Island
+
+Nothing is kept by hand:
+
+* **At read time** (``doctree-read``) every document's ``term`` cross-references
+  are collected. The first use of each term in a document gets an anchor
+  (``glossary-use-<term>``), so that "Used in" lands on the passage itself, not
+  on the top of the chapter; a use inside a section title is anchored on that
+  section instead (a target inside a title would be copied, with its id, into
+  the tables of contents).
+* **At resolve time** (a post-transform, before Sphinx resolves references) a
+  line "Used in: …" is appended to each glossary definition, linking the
+  documents that use the term in the book's order (the order of the toctree),
+  the glossary's own page excepted. It carries the class ``editorial``: it is
+  the editor's, in every format. In the PDF, Sphinx's ``latex_show_pagerefs``
+  prints each link's page number.
+* A glossary term that no document uses is reported (a warning, which the
+  build's ``-W`` makes an error): a glossary lists only what the book uses.
+
+The collected uses live on the build environment: per-document, purged with the
+document (``env-purge-doc``) and merged from parallel readers
+(``env-merge-info``), so the extension is parallel-safe. When any document is
+added, changed or removed, the pages holding glossaries are read again
+(``env-get-outdated``), so an incremental build rewrites the glossary too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import _
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from . import chapters
+from .editorial import EDITORIAL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Set
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+#: On the build environment: docname -> {term key: anchor id of its first use}.
+USES = "glossary_concordance_uses"
+#: On the build environment: the docnames whose pages hold a glossary.
+PAGES = "glossary_concordance_pages"
+
+#: The classes of the "Used in" line: ``editorial`` marks the editor's words.
+USED_IN_CLASSES = ["glossary-used-in", EDITORIAL]
+
+
+def term_key(text: str) -> str:
+    """How a term is matched, as Sphinx's standard domain matches it: case-insensitively."""
+    return " ".join(text.split()).lower()
+
+
+def anchor_id(key: str) -> str:
+    return nodes.make_id(f"glossary-use-{key}")
+
+
+def _uses(env: BuildEnvironment) -> dict[str, dict[str, str]]:
+    if not hasattr(env, USES):
+        setattr(env, USES, {})
+    return getattr(env, USES)
+
+
+def _pages(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, PAGES):
+        setattr(env, PAGES, set())
+    return getattr(env, PAGES)
+
+
+def _term_xrefs(doctree: nodes.Node) -> Iterator[addnodes.pending_xref]:
+    for node in doctree.findall(addnodes.pending_xref):
+        if node.get("refdomain") == "std" and node.get("reftype") == "term":
+            yield node
+
+
+def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
+    """Record the terms a document uses, and anchor the first use of each."""
+    env = app.env
+    docname = env.docname
+    uses: dict[str, str] = {}
+    for xref in _term_xrefs(doctree):
+        key = term_key(xref["reftarget"])
+        if key in uses:
+            continue
+        section_title = next((a for a in _ancestors(xref) if isinstance(a, nodes.title)), None)
+        if section_title is not None and isinstance(section_title.parent, nodes.section):
+            # No target inside a title: anchor on the section it names.
+            uses[key] = section_title.parent["ids"][0]
+            continue
+        target_id = anchor_id(key)
+        target = nodes.target("", "", ids=[target_id])
+        xref.parent.insert(xref.parent.index(xref), target)
+        uses[key] = target_id
+    if uses:
+        _uses(env)[docname] = uses
+    if any(True for _ in doctree.findall(addnodes.glossary)):
+        _pages(env).add(docname)
+
+
+def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _uses(env).pop(docname, None)
+    _pages(env).discard(docname)
+
+
+def merge_info(
+    app: Sphinx, env: BuildEnvironment, docnames: Set[str], other: BuildEnvironment
+) -> None:
+    other_uses = _uses(other)
+    other_pages = _pages(other)
+    for docname in docnames:
+        if docname in other_uses:
+            _uses(env)[docname] = other_uses[docname]
+        if docname in other_pages:
+            _pages(env).add(docname)
+
+
+def outdated_glossaries(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: Set[str],
+    changed: Set[str],
+    removed: Set[str],
+) -> list[str]:
+    """Read the glossary pages again whenever another document changes: their
+    "Used in" lines depend on every document."""
+    pages = _pages(env)
+    if (set(added) | set(changed) | set(removed)) - pages:
+        return sorted(pages - set(removed))
+    return []
+
+
+class AddUsedIn(SphinxPostTransform):
+    """Append "Used in: …" to every glossary definition."""
+
+    # The links are built resolved (a relative URI from the builder), so the
+    # order among post-transforms does not matter; run with the resolvers.
+    default_priority = 10
+
+    def run(self, **kwargs: Any) -> None:
+        env = self.env
+        uses = _uses(env)
+        order = chapters.book_order(env)
+        for glossary in list(self.document.findall(addnodes.glossary)):
+            for item in glossary.findall(nodes.definition_list_item):
+                terms = [child for child in item if isinstance(child, nodes.term)]
+                definitions = [child for child in item if isinstance(child, nodes.definition)]
+                if not terms or not definitions:
+                    continue
+                host = self._host_docname(terms[0])
+                keys = {term_key(term.astext()) for term in terms}
+                users = [
+                    (docname, next(uses[docname][k] for k in keys if k in uses[docname]))
+                    for docname in order
+                    if docname != host and keys & uses.get(docname, {}).keys()
+                ]
+                if not users:
+                    logger.warning(
+                        "glossary term %r is not used in any document",
+                        terms[0].astext(),
+                        location=terms[0],
+                        type="glossary",
+                        subtype="unused",
+                    )
+                    continue
+                definitions[-1] += self._used_in(users)
+
+    def _host_docname(self, term: nodes.term) -> str:
+        """The document a glossary term was written in (in the LaTeX build
+        every document is merged into one tree; the term's source tells)."""
+        docname = self.env.path2doc(term.source) if term.source else None
+        return docname or self.env.docname
+
+    def _used_in(self, users: list[tuple[str, str]]) -> nodes.container:
+        label = _("Used in:")
+        para = nodes.paragraph()
+        para += nodes.inline(label, label, classes=["glossary-used-in-label"])
+        para += nodes.Text(" ")
+        fromdoc = self.env.docname
+        for index, (docname, anchor) in enumerate(users):
+            if index:
+                para += nodes.Text(", ")
+            title = self.env.titles[docname].astext()
+            uri = self.app.builder.get_relative_uri(fromdoc, docname)
+            para += nodes.reference(
+                "",
+                title,
+                internal=True,
+                refuri=f"{uri}#{anchor}",
+                reftitle=title,
+            )
+        return nodes.container("", para, classes=list(USED_IN_CLASSES))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("doctree-read", collect_uses)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("env-get-outdated", outdated_glossaries)
+    app.add_post_transform(AddUsedIn)
