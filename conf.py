@@ -1,33 +1,57 @@
 """Sphinx configuration for the book.
 
 The sources live in docs/ and this file at the repository root, so every build
-passes ``-c .`` (see the Makefile, the one build path used locally, by nox, CI
-and Read the Docs). Strictness (``-n -W --keep-going``) is set there, once, for
+passes ``-c .`` (see the Makefile, the one build path, which nox, CI and Read
+the Docs call). Strictness (``-n -W --keep-going``) is set there, once, for
 every builder.
+
+The book's own extension is the package ``extensions/book`` (its
+``__init__.py`` says what each part does). An essay's facts are not here: each
+chapter's front matter is their one record.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-# Our own extensions: small, one job each, in one place.
 sys.path.insert(0, str(ROOT / "extensions"))
 
-# -- The book -----------------------------------------------------------------
+# sphinxext-opengraph prints "matplotlib is not installed" at import, on
+# every build: the book draws its own cards (book.artwork) without matplotlib.
+# Drop this once it logs instead of printing (0.13 prints).
+with contextlib.redirect_stdout(io.StringIO()):
+    import sphinxext.opengraph  # noqa: F401
+
+# -- The book: its identity, written once; every edition reads it from here ------
 
 project = "Six Essays from the Python Community"
-subtitle = "On open source work, Python and its community, 2023–2024"
-author = "Glyph Lefkowitz and Tim Peters"
-editor = "The editors of this collection"
-publisher = "Python Community Essays"
-# The authors keep their copyright; "%Y" honours SOURCE_DATE_EPOCH, so two builds
-# of one commit print the same year.
-copyright = "2023–2024 the authors of each essay; edition %Y the editors"
-# A book has editions, not releases. The ePub builder requires `version`; no
-# page shows it (the LaTeX title page is our own, below).
+book_subtitle = "On open source work, Python and its community, 2023–2024"
+book_editors = "The editors of Python Community Essays"
+book_imprint = "Python Community Essays"
+book_description = (
+    "Six essays from the Python community, edited into one book: on independent "
+    "open source work, on managing people who try their best, on shipping Python "
+    "programs to their users, on telemetry, on PyCon US 2023, and on a ban and the "
+    "private messages behind it."
+)
+# The book's subjects: the ePub's dc:subject and the PDF's keywords.
+book_subjects = [
+    "Python",
+    "open source",
+    "software packaging",
+    "telemetry",
+    "management",
+    "PyCon",
+    "community governance",
+    "codes of conduct",
+]
+# The edition, YEAR.NUMBER: "First edition, 2026" on the copyright page. The
+# ePub builder requires `version`; no page shows it as a release.
 version = release = "2026.1"
 language = "en"
 
@@ -37,37 +61,19 @@ extensions = [
     "myst_parser",
     "sphinx_design",
     "sphinxext.opengraph",
-    # Our own, in extensions/:
-    "chapter_byline",
-    "editorial",
-    "glossary_concordance",  # "Used in" under each glossary entry
-    "epub_package",  # the ePub's metadata, contents and cover
-    "epub_semantics",  # the ePub's lang, pop-up notes and roles
-    "latex_book_matter",
-    # Bad input stops the build with its file and line (issue 7):
-    "book_checks",  # chapters vs sources/, essays.toml, checksums, contents
-    "input_checks",  # non-UTF-8 files, raw HTML, undefined footnotes
-    "sticky_warnings",  # a document that warned is read again next build
-    "reproducible_epub",  # the ePub's zip headers from SOURCE_DATE_EPOCH
-    "copyright_year",  # "%Y" in copyright from SOURCE_DATE_EPOCH, not the clock
-    # The web edition's, in extensions/ (see "HTML (furo)" below):
-    "reading_time",  # words and minutes under each chapter's byline
-    "downloads",  # the ePub and PDF linked from every page
-    "notfound_page",  # 404.html
-    "sitemap",  # sitemap.xml and robots.txt, with a canonical address
-    "social_meta",  # article:* and twitter:card for link previews
-    "social_cards",  # the og:image of every page, drawn at build time
+    "notfound.extension",  # sphinx-notfound-page: the 404 page
+    "book",  # ours: extensions/book/
 ]
-
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", "**/.DS_Store"]
 source_suffix = {".md": "markdown"}
-# Paths are relative to this file, not to docs/.
-
-# -- MyST -----------------------------------------------------------------------
+# Relative to this file: the received texts, and their checksums (SHA256SUMS).
+book_sources = "sources"
+# Relative to docs/: the chapters (one per received text).
+book_chapters = "essays"
 
 myst_enable_extensions = [
-    "attrs_block",  # {.lede} on the paragraph that opens a chapter
+    "attrs_block",  # {attribution="…"} on a quotation
     "colon_fence",  # :::{editor-note} blocks, readable without a renderer
 ]
 # The authors' punctuation is theirs: no straight quote or "--" is "smartened".
@@ -76,28 +82,31 @@ smartquotes = False
 myst_title_to_header = True
 # Footnotes stay where MyST puts them: at the end of the chapter.
 myst_footnote_transition = True
-
-# Every warning is an error (-W); nitpicky (-n) reports every unresolved
-# reference, so a broken term, label or link cannot ship.
+# nitpicky (-n) reports every unresolved reference, so a broken term, label or
+# link cannot ship; -W makes it an error.
 nitpicky = True
+
+# The typefaces: (family, the Debian package that installs it). The PDF sets
+# main, sans and mono; the ePub's cover is drawn in main and sans; the social
+# cards in cards (a face every machine of ours has).
+book_fonts = {
+    "main": ("TeX Gyre Pagella", "fonts-texgyre"),
+    "sans": ("TeX Gyre Heros", "fonts-texgyre"),
+    "mono": ("DejaVu Sans Mono", "fonts-dejavu-core"),
+    "cards": ("DejaVu Serif", "fonts-dejavu-core"),
+}
 
 # -- HTML (furo) ------------------------------------------------------------------
 
 html_theme = "furo"
-html_title = project
-html_static_path = ["docs/_static"]
-html_css_files = ["book.css"]
 html_copy_source = False  # readers get the book, not its markup
 html_show_sourcelink = False
+# The rights, one line per author, are in the footer (book.web), not Sphinx's
+# one "Copyright ©" line.
+html_show_copyright = False
 html_last_updated_fmt = None  # no build dates anywhere
 # Canonical URLs on Read the Docs; locally there is no canonical host.
 html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
-# Our overrides of furo's templates (page.html, search.html, the 404 page,
-# the downloads) are in docs/_templates (templates_path, set in the ePub
-# section below); each says why in a comment at its top.
-# Footnote and glossary previews (our own script, no other host's); deferred,
-# so it never holds up the page.
-html_js_files = [("previews.js", {"defer": "defer"})]
 # An SVG icon: one small file, sharp at every size (every current browser).
 html_favicon = "docs/_static/favicon.svg"
 # furo's sidebar less what only Read the Docs' old theme integration filled:
@@ -119,49 +128,35 @@ html_theme_options = {
     "top_of_page_buttons": [],
 }
 
+# -- The 404 page (sphinx-notfound-page) --------------------------------------------
+
+# Our template, in the book's look (extensions/book/web/templates/404.html);
+# book.web makes its addresses absolute from the edition's root.
+notfound_template = "404.html"
+notfound_context = {"title": "Page not found"}
+
 # -- OpenGraph --------------------------------------------------------------------
 
 ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_type = "book"
-ogp_enable_meta_description = False  # chapter_byline writes the description
-# A social card per page (the PNG that link previews on Mastodon, Bluesky,
-# Slack… show) is drawn offline at build time by extensions/social_cards.py
-# in the book's look, not by sphinxext-opengraph's generic layout, which
-# prints the page's first words (here the byline) instead of its summary.
+ogp_enable_meta_description = False  # book.editorial writes the description
+# The social cards (the PNG that link previews show) are drawn by
+# book.artwork in the book's look: sphinxext-opengraph's own layout prints a
+# page's first words (here the byline) instead of its summary.
 ogp_social_cards = {"enable": False}
-social_cards_subtitle = subtitle
 
 # -- ePub ---------------------------------------------------------------------------
 
-# The package document (content.opf) is written by extensions/epub_package.py
-# from these settings; the pages' EPUB semantics by extensions/epub_semantics.py.
-epub_title = project
-epub_subtitle = subtitle
-epub_author = author  # Sphinx's one creator; epub_creators lists each author
-# Every author a dc:creator, in the order of the byline, with the name a
-# library sorts by.
-epub_creators = [("Glyph Lefkowitz", "Lefkowitz, Glyph"), ("Tim Peters", "Peters, Tim")]
-epub_contributor = editor  # with the MARC role "edt" (editor)
-epub_publisher = publisher
-epub_copyright = copyright
-epub_language = language
 # A fixed identifier: the same book in every build, not a fresh random UUID.
 # epub_uid is only the XML id that names it in content.opf.
 epub_identifier = "urn:uuid:5a0e3f62-7c1d-4d8e-9b3a-2f6c1e0b9d47"
 epub_uid = "book-id"
 epub_scheme = "uuid"  # only EPUB 3.1 printed it; kept for the record
-# The cover is drawn at build time from the title, authors and publisher (an
-# SVG: text, so it stays legible at any size and two builds are identical);
-# the cover page is docs/_templates/book-epub-cover.html.
-epub_cover = ("_static/cover.svg", "book-epub-cover.html")
-epub_draw_cover = True
-# Our templates, for every builder: the ePub's cover page, and furo's
-# overrides (see the HTML section).
-templates_path = ["docs/_templates"]
+epub_basename = "six-essays-python-community"
 # Schema.org accessibility metadata (EPUB Accessibility 1.1), which reading
 # systems and stores show to readers before they buy or borrow the book.
-epub_accessibility = {
+book_epub_accessibility = {
     # Text, and one image: the cover, whose words are the title and authors.
     "accessMode": ["textual", "visual"],
     "accessModeSufficient": ["textual"],
@@ -179,19 +174,10 @@ epub_accessibility = {
         "for every chapter and section. Notes are linked to and from their "
         "references and open in place in reading systems that support "
         "pop-up notes. The original images that were not recovered are "
-        "described in text. The cover image carries only the title, authors "
-        "and publisher, which the book also gives as text. No hazards."
+        "described in text. The cover image carries only the title, subtitle, "
+        "authors and imprint, which the book also gives as text. No hazards."
     ],
 }
-epub_basename = "six-essays-python-community"
-epub_description = (
-    "Five essays by Glyph Lefkowitz (2023) and one by Tim Peters (2024) on "
-    "open source work, Python packaging, telemetry, management and community "
-    "governance, edited into one book."
-)
-# The web's stylesheets, then the ePub's own (furo's variables, note numbers,
-# the editor's notes as set apart as on the web).
-epub_css_files = [*html_css_files, "book-epub.css"]
 # Links stay links: e-readers follow them, and URL footnotes would be numbered
 # among the authors' own notes.
 epub_show_urls = "no"
@@ -217,21 +203,18 @@ epub_exclude_files = [
 latex_engine = "xelatex"
 # Debian's xindy is in `make system-deps`; makeindex cannot sort UTF-8 names.
 latex_use_xindy = True
-# Our xindy module (page ranges in the printed index); the Makefile loads it.
-latex_additional_files = ["docs/_latex/book-index.xdy"]
 latex_documents = [
     (
         root_doc,
         "six-essays-python-community.tex",
         project,
-        author,
+        "",  # the authors come from the chapters (book.pdf)
         "manual",  # chapters, a title page, front and back matter
         True,  # toctree_only: the front page's own text is for the web edition
     )
 ]
 latex_toplevel_sectioning = "chapter"
-# The book class, not report: \frontmatter, \mainmatter and \backmatter
-# (see extensions/latex_book_matter.py).
+# The book class, not report: \frontmatter, \mainmatter and \backmatter.
 latex_docclass = {"manual": "book"}
 latex_show_urls = "footnote"
 latex_show_pagerefs = True
@@ -244,20 +227,13 @@ latex_elements = {
     "sphinxsetup": "TitleColor={named}{black}, InnerLinkColor={rgb}{0.1,0.2,0.45}, "
     "OuterLinkColor={rgb}{0.1,0.2,0.45}",
     "pointsize": "10pt",
-    "fontpkg": r"""
-\setmainfont{TeX Gyre Pagella}
-\setsansfont{TeX Gyre Heros}[Scale=MatchLowercase]
-\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
-""",
     # Chapters start on the next page, not on a blank right-hand one.
     "extraclassoptions": "openany,oneside",
-    "preamble": (ROOT / "docs" / "_latex" / "preamble.tex").read_text(encoding="utf-8"),
-    "maketitle": (ROOT / "docs" / "_latex" / "titlepage.tex").read_text(encoding="utf-8"),
     # Sphinx's \sphinxtableofcontents restarts the page numbers; a book's front
     # matter runs on in roman numerals from the title page to the preface.
     "tableofcontents": r"\begingroup\parskip 0pt\sphinxtableofcontentshook"
     r"\tableofcontents\endgroup\clearpage",
-    # Our own chapter heads (preamble.tex), not fncychap's "Sonny" style.
+    # Our own chapter heads (book.pdf's preamble.tex), not fncychap's "Sonny".
     "fncychap": "",
     "releasename": "",
     "printindex": r"\footnotesize\raggedright\printindex",

@@ -1,4 +1,5 @@
-"""Add a received essay to the book: its text, its facts, its chapter.
+"""Add a received essay to the book: its text, and a chapter whose front matter
+holds its facts.
 
     python tools/new_essay.py RECEIVED.txt --title "…" --author "…" \\
         --date YYYY[-MM[-DD]] --site "…" [--url https://…] [--summary "…"] \\
@@ -6,26 +7,23 @@
 
 (or ``make new-essay TEXT=… TITLE=… AUTHOR=… DATE=… SITE=… [URL=…] [SUMMARY=…]``).
 
-It does, in this order, after checking everything first:
+Everything is checked before anything is written; then every file is written
+beside its place and moved into it at the end, and if anything fails on the
+way the files that were already moved are put back as they were: the command
+changes all of these or none of them:
 
-1. copies the text, byte for byte, to ``sources/NAME.txt`` and adds its
-   checksum to ``sources/SHA256SUMS`` (and updates the checksum of
-   ``essays.toml``, after checking that the old one still matched: a change
-   nobody recorded is not laundered);
-2. adds the facts to ``sources/essays.toml``, in order of publication;
-3. writes the chapter ``docs/essays/SLUG.md``: the front matter, then the
-   received text as plain paragraphs (the title line, if the text has one,
-   becomes the chapter's title; the first paragraph becomes the lede and the
-   summary unless ``--summary`` gives one), with the few characters that
-   Markdown would swallow escaped, so every word is there from the start;
-4. lists the chapter in the contents (``docs/index.md``) and on the sources
-   and rights page (``docs/sources.md``), in order of publication;
-5. gives the text an empty list of footnote markers in
-   ``tests/footnote_markers.toml``.
-
-The fidelity tests find the chapter through its front matter, so ``make test``
-covers it at once. What is left is the editing: headings, lists, quotes, notes
-(CONTRIBUTING.md, "Adding an essay").
+1. ``sources/NAME.txt``: the text, byte for byte, and its checksum in
+   ``sources/SHA256SUMS`` (the other checksums are kept as they are);
+2. ``docs/essays/SLUG.md``: the chapter. Its front matter is the one record
+   of the essay's facts (every edition reads them from there: the byline, the
+   contents, the sources page, the ePub's creators, the PDF's title page, the
+   cover, the social cards); then the received text as plain paragraphs (the
+   title line, if the text has one, is the chapter's title; the first
+   paragraph is the author's own summary, the lede, unless ``--summary``
+   gives the editors'), with what Markdown would take for markup escaped, so
+   every word is there from the start;
+3. ``docs/index.md``: the chapter in the contents, in order of publication;
+4. ``tests/footnote_markers.toml``: an empty list of the text's note markers.
 
 ``--url`` is only for an address verified in a copy of the original: the
 byline links it. Nothing else is ever guessed.
@@ -36,9 +34,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +44,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "extensions"))
 
-from chapter_byline import format_date, parse_date  # noqa: E402
-from input_checks import first_bad_byte  # noqa: E402
+from book.chapters import URL, edition_date, latest_day, parse_date  # noqa: E402
+from book.checks.text import bad_characters, first_bad_byte  # noqa: E402
 
-_URL = re.compile(r"^https?://[^\s/]+\S*$")
 _ESSAYS_TOCTREE = re.compile(r"^essays/\S+$")
 
 
@@ -75,12 +72,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def toml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-
-
 def yaml_string(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)  # and a YAML double-quoted one
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # and a TOML basic string
 
 
 # -- The chapter's body ------------------------------------------------------------------
@@ -88,24 +85,28 @@ def yaml_string(value: str) -> str:
 
 def escape_markup(line: str) -> str:
     """Escape what MyST would turn from text into markup that loses words or
-    characters: comments, targets, directives, raw HTML, entities, footnotes,
-    links and link definitions. Every word stays; the editor restructures."""
+    characters: backslashes, comments, targets, directives, raw HTML, entities,
+    footnotes, links and link definitions. Every word stays; the editor
+    restructures."""
+    line = line.replace("\\", "\\\\")  # a backslash is text, even at the end of a line
     line = re.sub(r"<(?=[A-Za-z/!?])", r"\\<", line)  # raw HTML, autolinks
     line = re.sub(r"&(?=#?\w+;)", r"\\&", line)  # entities: "&copy;" -> "©"
     line = line.replace("[^", "\\[^").replace("](", "\\](")
+    line = re.sub(r"([`*_{}])", r"\\\1", line)  # code, emphasis, roles
     stripped = line.lstrip()
     indent = line[: len(line) - len(stripped)]
-    if re.match(r"%|:::|```|~~~|\+\+\+|\{|\[|#|\(.*\)=\s*$|(=+|-+)\s*$", stripped):
+    if re.match(r"%|:::|```|~~~|\+\+\+|\[|#|>|\(.*\)=\s*$|(=+|-+)\s*$", stripped):
         # At the start of a line only: a comment, a directive or code fence, a
-        # block break, attributes, a link definition, a heading, a target, the
-        # underline of a heading.
+        # block break, a link definition, a heading, a quotation, a target, the
+        # underline of a heading. (Numbered lines stay lists: their numbers
+        # are the list's, not words.)
         stripped = "\\" + stripped
     return indent + stripped
 
 
 def paragraphs(text: str) -> list[str]:
     """The received text's paragraphs (blank-line separated), lines kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks = re.split(r"\n\s*\n", text.strip("\n"))
     return [
         "\n".join(line.rstrip() for line in block.splitlines()) for block in blocks if block.strip()
@@ -116,85 +117,48 @@ def chapter(essay: Essay, text: str) -> str:
     paras = paragraphs(text)
     if paras and " ".join(paras[0].split()) == " ".join(essay.title.split()):
         paras = paras[1:]  # the title line: it is the chapter's title
-    lede = None
-    summary = essay.summary
-    if not summary:
+    if essay.summary:
+        description = f"summary: {yaml_string(essay.summary)}"
+    else:
         if not paras:
             raise Refused("the text is empty after its title: give --summary")
         lede, paras = paras[0], paras[1:]
-        summary = " ".join(lede.split())
+        description = f"lede: {yaml_string(' '.join(lede.split()))}"
     front = [
         "---",
         f"title: {yaml_string(essay.title)}",
         f"author: {yaml_string(essay.author)}",
         f"date: {yaml_string(essay.date)}",
         f"site: {yaml_string(essay.site)}",
-        *([f"url: {yaml_string(essay.url)}"] if essay.url else []),
+        *([f"url: {essay.url}"] if essay.url else []),
         f"source: {essay.file}",
-        f"summary: {yaml_string(summary)}",
+        description,
         "---",
         "",
     ]
-    body = []
-    if lede is not None:
-        body.append("{.lede}\n" + "\n".join(escape_markup(line) for line in lede.splitlines()))
-    body += ["\n".join(escape_markup(line) for line in para.splitlines()) for para in paras]
-    return "\n".join(front) + "\n" + "\n\n".join(body) + "\n"
+    body = ["\n".join(escape_markup(line) for line in para.splitlines()) for para in paras]
+    return "\n".join(front) + ("\n" + "\n\n".join(body) + "\n" if body else "")
 
 
 # -- The files the essay joins ------------------------------------------------------------
 
 
-def essays_toml_entry(essay: Essay, summary_is_first_paragraph: bool) -> str:
-    url_note = "# verified" if essay.url else "# not found"
-    return "\n".join(
-        [
-            "[[essay]]",
-            f"file = {toml_string(essay.file)}",
-            f"title = {toml_string(essay.title)}",
-            f"author = {toml_string(essay.author)}",
-            f"site = {toml_string(essay.site)}",
-            f"date = {toml_string(essay.date)}",
-            f"url = {toml_string(essay.url)}   {url_note}",
-            f"summary_is_first_paragraph = {str(summary_is_first_paragraph).lower()}",
-        ]
-    )
-
-
-def add_to_essays_toml(text: str, essay: Essay, summary_is_first_paragraph: bool) -> str:
-    """The entry goes before the first essay published later, or after the
-    last entry (before the file's closing comments)."""
-    lines = text.splitlines()
-    entry = essays_toml_entry(essay, summary_is_first_paragraph).splitlines()
-    essays = tomllib.loads(text).get("essay", [])
-    starts = [i for i, line in enumerate(lines) if line.strip() == "[[essay]]"]
-    later = [n for n, e in enumerate(essays) if str(e.get("date", "")) > essay.date]
-    if later:
-        at = starts[later[0]]
-        new = [*lines[:at], *entry, "", *lines[at:]]
-    else:
-        last = max(i for i, line in enumerate(lines) if line.strip() and not line.startswith("#"))
-        new = [*lines[: last + 1], "", *entry, *lines[last + 1 :]]
-    out = "\n".join(new) + "\n"
-    names = [e["file"] for e in tomllib.loads(out)["essay"]]
-    assert essay.file in names, "essays.toml: the new entry did not parse"
-    return out
-
-
 def chapter_dates(root: Path, docnames: list[str]) -> dict[str, str]:
-    import yaml  # MyST's own dependency: the build has it
+    from book.chapters import load_front_matter
 
     dates = {}
     for docname in docnames:
-        text = (root / "docs" / f"{docname}.md").read_text(encoding="utf-8")
-        front = yaml.safe_load(text.split("---\n", 2)[1]) if text.startswith("---\n") else {}
-        dates[docname] = str(front.get("date", ""))
+        data, _lines = load_front_matter(
+            (root / "docs" / f"{docname}.md").read_text(encoding="utf-8")
+        )
+        dates[docname] = str(data.get("date", ""))
     return dates
 
 
-def add_to_contents(index: str, root: Path, essay: Essay) -> tuple[str, str | None]:
-    """Insert the chapter in the index's toctree of essays, in order of
-    publication. Returns the new index and the chapter it now precedes."""
+def add_to_contents(index: str, root: Path, essay: Essay) -> str:
+    """The chapter in the index's toctree of essays, in order of publication
+    (a date known to the month only counts as its last day, as the book's
+    order does)."""
     lines = index.splitlines()
     listed = [
         (i, line.strip()) for i, line in enumerate(lines) if _ESSAYS_TOCTREE.match(line.strip())
@@ -202,57 +166,19 @@ def add_to_contents(index: str, root: Path, essay: Essay) -> tuple[str, str | No
     if not listed:
         raise Refused("docs/index.md lists no essays/… chapter: no toctree to add it to")
     dates = chapter_dates(root, [name for _i, name in listed])
-    docname = f"essays/{essay.slug}"
-    following = next(((i, n) for i, n in listed if dates[n] > essay.date), None)
-    if following:
-        at, before = following
-    else:
-        at, before = listed[-1][0] + 1, None
+    mine = latest_day(essay.date)
+    following = next((i for i, n in listed if latest_day(dates[n]) > mine), None)
+    at = following if following is not None else listed[-1][0] + 1
     indent = lines[listed[0][0]][: len(lines[listed[0][0]]) - len(listed[0][1])]
-    lines.insert(at, indent + docname)
-    return "\n".join(lines) + "\n", before
-
-
-def add_to_sources_page(page: str, essay: Essay, before: str | None) -> str:
-    """A row of the list-table on the sources and rights page."""
-    original = f"<{essay.url}>" if essay.url else "Not recovered"
-    row = [
-        f"* - {{doc}}`essays/{essay.slug}`",
-        f"  - {essay.author}",
-        f"  - {format_date(essay.date)}",
-        f"  - {original}",
-    ]
-    lines = page.splitlines()
-    rows = [i for i, line in enumerate(lines) if line.startswith("* - {doc}`essays/")]
-    if not rows:
-        raise Refused("docs/sources.md has no table of essays to add a row to")
-    if before is not None:
-        at = next(i for i in rows if lines[i] == f"* - {{doc}}`{before}`")
-    else:
-        at = rows[-1] + 1
-        while at < len(lines) and lines[at].startswith("  - "):
-            at += 1
-    lines[at:at] = row
+    lines.insert(at, f"{indent}essays/{essay.slug}")
     return "\n".join(lines) + "\n"
 
 
-def add_checksum(sums: str, sources: Path, name: str, toml_after: str) -> str:
-    """Add the text's checksum and renew essays.toml's, keeping every other
-    line as it was (the checksums of the received texts are never recomputed)."""
+def add_checksum(sums: str, name: str, data: bytes) -> str:
+    """The text's checksum joins the others, which are kept as they are."""
     lines = [line for line in sums.splitlines() if line.strip()]
-    entries = [line.split(maxsplit=1) for line in lines]
-    facts = hashlib.sha256((sources / "essays.toml").read_bytes()).hexdigest()
-    for digest, listed in entries:
-        if listed == "essays.toml" and digest != facts:
-            raise Refused(
-                "sources/essays.toml differs from its checksum in SHA256SUMS: a change "
-                "nobody recorded. Resolve that first (make lint shows it)."
-            )
-    texts = [(n, d) for d, n in entries if n != "essays.toml"]
-    texts.append((name, hashlib.sha256((sources / name).read_bytes()).hexdigest()))
-    new_facts = hashlib.sha256(toml_after.encode("utf-8")).hexdigest()
-    out = [f"{d}  {n}" for n, d in sorted(texts)] + [f"{new_facts}  essays.toml"]
-    return "\n".join(out) + "\n"
+    lines.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
+    return "\n".join(sorted(lines, key=lambda line: line.split(maxsplit=1)[-1])) + "\n"
 
 
 def add_markers(markers: str, name: str) -> str:
@@ -260,7 +186,17 @@ def add_markers(markers: str, name: str) -> str:
     return markers.rstrip("\n") + "\n" + line + "\n"
 
 
-# -- The command ------------------------------------------------------------------------------
+# -- Checking, then writing all or nothing ------------------------------------------------------
+
+
+def check_line(field: str, value: str) -> None:
+    if not value.strip():
+        raise Refused(f"the {field} is empty")
+    if re.search(r"[\n\r\u2028\u2029]", value):
+        raise Refused(f"the {field} is more than one line: {value!r}")
+    if bad := bad_characters(value):
+        _line, column, name = bad[0]
+        raise Refused(f"the {field} holds {name} at column {column}")
 
 
 def check(essay: Essay, root: Path) -> bytes:
@@ -275,17 +211,26 @@ def check(essay: Essay, root: Path) -> bytes:
         raise Refused(f"{essay.text}: {error.strerror}") from None
     if bad := first_bad_byte(data):
         raise Refused(f"{essay.text}:{bad[0]}: {bad[1]}: the received text must be UTF-8")
-    if not data.strip():
+    text = data.decode("utf-8")
+    if not text.strip():
         raise Refused(f"{essay.text}: the text is empty")
+    for line, column, name in bad_characters(text)[:1]:
+        raise Refused(
+            f"{essay.text}:{line}: {name} at column {column}: a received text holds only text"
+        )
+    for field in ("title", "author", "site", "summary"):
+        if field != "summary" or essay.summary:
+            check_line(field, getattr(essay, field))
     try:
-        parse_date(essay.date)
+        date, _precision = parse_date(essay.date)
     except ValueError as error:
         raise Refused(str(error)) from None
-    if essay.url and not _URL.match(essay.url):
-        raise Refused(f"url {essay.url!r} is not an http(s) address")
-    for field in ("title", "author", "site"):
-        if not getattr(essay, field).strip():
-            raise Refused(f"the {field} is empty")
+    if date > edition_date():
+        raise Refused(f"date {essay.date!r} is after today ({edition_date()}): not yet published")
+    if essay.url and not URL.fullmatch(essay.url):
+        raise Refused(
+            f"url {essay.url!r} is not an http(s) address (no spaces, quotes or brackets)"
+        )
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", essay.slug):
         raise Refused(f"slug {essay.slug!r}: use lower-case letters, digits and hyphens")
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*\.txt", essay.file):
@@ -294,52 +239,66 @@ def check(essay: Essay, root: Path) -> bytes:
         raise Refused(f"sources/{essay.file} exists already")
     if (root / "docs" / "essays" / f"{essay.slug}.md").exists():
         raise Refused(f"docs/essays/{essay.slug}.md exists already")
-    facts = tomllib.loads((root / "sources" / "essays.toml").read_text(encoding="utf-8"))
-    for other in facts.get("essay", []):
+    from book.chapters import load_front_matter
+
+    for path in sorted((root / "docs" / "essays").glob("*.md")):
+        other, _lines = load_front_matter(path.read_text(encoding="utf-8"))
         if other.get("title") == essay.title:
-            raise Refused(f"essays.toml has an essay with this title already: {other['file']}")
+            raise Refused(f"{path.relative_to(root)} has this title already")
+    for folder in ("sources", "docs", "docs/essays", "tests"):
+        if not os.access(root / folder, os.W_OK):
+            raise Refused(f"{folder}/ is not writable")
     return data
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each is written whole beside its place, then
+    all are moved into place; a failure on the way puts back what was there."""
+    partials: dict[Path, Path] = {}
+    backups: dict[Path, bytes | None] = {}
+    try:
+        for path, content in files.items():
+            partial = path.with_name(f".{path.name}.new-essay")
+            partial.write_bytes(content)
+            partials[path] = partial
+        for path, partial in partials.items():
+            backups[path] = path.read_bytes() if path.exists() else None
+            os.replace(partial, path)
+    except BaseException:
+        for path, before in backups.items():
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        for partial in partials.values():
+            partial.unlink(missing_ok=True)
+        raise
 
 
 def add_essay(essay: Essay, root: Path = ROOT) -> list[Path]:
     data = check(essay, root)
-    sources = root / "sources"
-    text = data.decode("utf-8")
-    summary_is_first_paragraph = not essay.summary
-    # Every new content, computed before anything is written.
-    new_chapter = chapter(essay, text)
-    toml_before = (sources / "essays.toml").read_text(encoding="utf-8")
-    toml_after = add_to_essays_toml(toml_before, essay, summary_is_first_paragraph)
-    index, before = add_to_contents(
-        (root / "docs" / "index.md").read_text(encoding="utf-8"), root, essay
-    )
-    sources_page = add_to_sources_page(
-        (root / "docs" / "sources.md").read_text(encoding="utf-8"), essay, before
-    )
-    markers_path = root / "tests" / "footnote_markers.toml"
-    markers = add_markers(markers_path.read_text(encoding="utf-8"), essay.file)
-    sums_path = sources / "SHA256SUMS"
-    sums_before = sums_path.read_text(encoding="utf-8")
-
-    (sources / essay.file).write_bytes(data)  # exactly as received
-    sums = add_checksum(sums_before, sources, essay.file, toml_after)
-    written = {
-        sources / "essays.toml": toml_after,
-        sums_path: sums,
-        root / "docs" / "essays" / f"{essay.slug}.md": new_chapter,
-        root / "docs" / "index.md": index,
-        root / "docs" / "sources.md": sources_page,
-        markers_path: markers,
+    sums = root / "sources" / "SHA256SUMS"
+    index = root / "docs" / "index.md"
+    markers = root / "tests" / "footnote_markers.toml"
+    files = {
+        root / "sources" / essay.file: data,  # exactly as received
+        sums: add_checksum(sums.read_text(encoding="utf-8"), essay.file, data).encode(),
+        root / "docs" / "essays" / f"{essay.slug}.md": chapter(
+            essay, data.decode("utf-8")
+        ).encode(),
+        index: add_to_contents(index.read_text(encoding="utf-8"), root, essay).encode(),
+        markers: add_markers(markers.read_text(encoding="utf-8"), essay.file).encode(),
     }
-    for path, content in written.items():
-        path.write_text(content, encoding="utf-8")
-    return [sources / essay.file, *written]
+    try:
+        write_all(files)
+    except OSError as error:
+        raise Refused(f"cannot write {error.filename}: {error.strerror}") from None
+    return list(files)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="new_essay",
-        description="Add a received essay to the book: its text, facts and chapter.",
+        prog="new_essay", description="Add a received essay to the book: its text and its chapter."
     )
     parser.add_argument("text", type=Path, help="the received text (UTF-8 plain text)")
     parser.add_argument("--title", required=True, help="the original's title, exactly")
@@ -383,12 +342,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {path.relative_to(ROOT)}")
     print(
         f"""
-Next (CONTRIBUTING.md, "Adding an essay"):
+Next (EDITING.md, "Adding an essay"):
   make html && make test    # the fidelity tests cover the chapter already
   then edit docs/essays/{slug}.md: headings, each with a label that starts with
   the chapter's own prefix (as "island-" does for "No Executable Is An Island"),
-  lists, quotes, notes (and their markers in tests/footnote_markers.toml);
-  check the wording on docs/sources.md and in the README's table."""
+  lists, quotes, notes (and their markers in tests/footnote_markers.toml)."""
     )
     return 0
 

@@ -53,10 +53,11 @@ class Line:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write a file whole or not at all: an interrupted build never leaves a
     truncated picture that a later build would take for a finished one."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     partial.write_bytes(data)
-    partial.replace(path)
+    os.replace(partial, path)
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -83,7 +84,14 @@ def _draw_lines(draw, lines, font, size, x, baseline, leading, colour) -> list[L
     for n, text in enumerate(lines):
         y = baseline + n * leading
         draw.text((x, y), text, font=font, fill=colour, anchor="ls")
-        out.append(Line(text, size, tuple(round(v) for v in draw.textbbox((x, y), text, font=font, anchor="ls")), colour))
+        out.append(
+            Line(
+                text,
+                size,
+                tuple(round(v) for v in draw.textbbox((x, y), text, font=font, anchor="ls")),
+                colour,
+            )
+        )
     return out
 
 
@@ -93,49 +101,91 @@ COVER_WIDTH, COVER_HEIGHT, COVER_MARGIN = 1600, 2400, 150
 #: Light text on dark blue (contrast over 7:1), with Python's two colours as
 #: bands at the head and foot: a nod, not a logo.
 COVER_BACKGROUND = "#1d3557"
-COVER_TITLE, COVER_SUBTITLE, COVER_AUTHORS, COVER_IMPRINT = "#ffffff", "#dbe4f0", "#ffd43b", "#dbe4f0"
+COVER_TITLE, COVER_SUBTITLE, COVER_AUTHORS, COVER_IMPRINT = (
+    "#ffffff",
+    "#dbe4f0",
+    "#ffd43b",
+    "#dbe4f0",
+)
 HEAD_BAND, FOOT_BAND = "#ffd43b", "#4b8bbe"
-#: The title's largest and smallest sizes, in pixels: at 1600 pixels wide, a
-#: size of 144 is 9 pixels on a shelf 100 pixels wide.
+#: Sizes in pixels. At 1600 pixels wide, a size of 144 is 9 pixels on a shelf
+#: 100 pixels wide, and 96 is 6: the smallest the title and the authors get.
 TITLE_SIZES = range(240, 143, -8)
-AUTHOR_SIZE = 112  # 7 pixels at 100 wide
+AUTHOR_SIZES = range(112, 95, -8)
 SUBTITLE_SIZE, IMPRINT_SIZE = 68, 64
+TITLE_TOP, IMPRINT_BASELINE = 480, COVER_HEIGHT - 200
+
+
+def _cover_plan(book: identity.Book, faces: dict[str, Path]) -> list[tuple] | None:
+    """Where each block of text goes: (lines, font, size, first baseline,
+    leading, colour), and the rule's top as ("rule", y); None if nothing fits."""
+    width = COVER_WIDTH - 2 * COVER_MARGIN
+    subtitle_font = ImageFont.truetype(str(faces["subtitle"]), SUBTITLE_SIZE)
+    subtitle = wrap(book.subtitle, subtitle_font, width) if book.subtitle else []
+    for author_size in AUTHOR_SIZES:
+        author_font = ImageFont.truetype(str(faces["sans"]), author_size)
+        for size in TITLE_SIZES:
+            title_font = ImageFont.truetype(str(faces["title"]), size)
+            title = wrap(book.title, title_font, width)
+            if len(title) > 4 or any(title_font.getlength(t) > width for t in title):
+                continue
+            plan, y = [], TITLE_TOP + size
+            plan.append((title, title_font, size, y, round(size * 1.1), COVER_TITLE))
+            y += (len(title) - 1) * round(size * 1.1) + round(size * 0.35)
+            if subtitle:
+                y += 60 + SUBTITLE_SIZE
+                plan.append(
+                    (
+                        subtitle,
+                        subtitle_font,
+                        SUBTITLE_SIZE,
+                        y,
+                        round(SUBTITLE_SIZE * 1.3),
+                        COVER_SUBTITLE,
+                    )
+                )
+                y += (len(subtitle) - 1) * round(SUBTITLE_SIZE * 1.3) + round(SUBTITLE_SIZE * 0.35)
+            y += 60
+            plan.append(("rule", y))
+            y += 18 + 80 + author_size
+            leading = round(author_size * 1.3)
+            plan.append((book.author_names, author_font, author_size, y, leading, COVER_AUTHORS))
+            last = y + (len(book.author_names) - 1) * leading
+            if last + round(author_size * 0.3) <= IMPRINT_BASELINE - IMPRINT_SIZE - 60:
+                return plan
+    return None
 
 
 def cover(book: identity.Book, faces: dict[str, Path]) -> tuple[bytes, list[Line]]:
     """The cover as PNG bytes, and the lines of text drawn on it.
 
     ``faces``: the files of the ``title`` (bold serif), ``subtitle`` (italic
-    serif) and ``sans`` (regular) faces."""
+    serif) and ``sans`` (regular) faces. The title is as large as fits in four
+    lines with everything else; a ``ValueError`` says when nothing fits."""
     if not book.title or not book.authors:
         raise ValueError("a cover needs a title and at least one author")
+    plan = _cover_plan(book, faces)
+    if plan is None:
+        raise ValueError(
+            f"the cover cannot hold the title and {len(book.authors)} authors at a legible size"
+        )
     image = Image.new("RGB", (COVER_WIDTH, COVER_HEIGHT), COVER_BACKGROUND)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, COVER_WIDTH, 80), fill=HEAD_BAND)
     draw.rectangle((0, COVER_HEIGHT - 80, COVER_WIDTH, COVER_HEIGHT), fill=FOOT_BAND)
-    width = COVER_WIDTH - 2 * COVER_MARGIN
-    for size in TITLE_SIZES:  # the largest size at which the title fits in four lines
-        title_font = ImageFont.truetype(str(faces["title"]), size)
-        title_lines = wrap(book.title, title_font, width)
-        if len(title_lines) <= 4 and all(title_font.getlength(t) <= width for t in title_lines):
-            break
-    leading = round(size * 1.1)
-    drawn = _draw_lines(draw, title_lines, title_font, size, COVER_MARGIN, 520, leading, COVER_TITLE)
-    y = drawn[-1].box[3] + 90
-    if book.subtitle:
-        font = ImageFont.truetype(str(faces["subtitle"]), SUBTITLE_SIZE)
-        lines = wrap(book.subtitle, font, width)
-        drawn += _draw_lines(draw, lines, font, SUBTITLE_SIZE, COVER_MARGIN, y + SUBTITLE_SIZE, round(SUBTITLE_SIZE * 1.3), COVER_SUBTITLE)
-        y = drawn[-1].box[3] + 70
-    draw.rectangle((COVER_MARGIN, y, COVER_MARGIN + 480, y + 18), fill=HEAD_BAND)
-    font = ImageFont.truetype(str(faces["sans"]), AUTHOR_SIZE)
-    drawn += _draw_lines(
-        draw, book.author_names, font, AUTHOR_SIZE, COVER_MARGIN, y + 90 + AUTHOR_SIZE, round(AUTHOR_SIZE * 1.3), COVER_AUTHORS
-    )
+    drawn: list[Line] = []
+    for step in plan:
+        if step[0] == "rule":
+            draw.rectangle(
+                (COVER_MARGIN, step[1], COVER_MARGIN + 480, step[1] + 18), fill=HEAD_BAND
+            )
+            continue
+        lines, font, size, baseline, leading, colour = step
+        drawn += _draw_lines(draw, lines, font, size, COVER_MARGIN, baseline, leading, colour)
     font = ImageFont.truetype(str(faces["sans"]), IMPRINT_SIZE)
-    drawn += _draw_lines(draw, [book.imprint], font, IMPRINT_SIZE, COVER_MARGIN, COVER_HEIGHT - 200, 0, COVER_IMPRINT)
-    if drawn[-2].box[3] > COVER_HEIGHT - 200 - IMPRINT_SIZE:
-        raise ValueError("the cover's text does not fit: too many authors or too long a title")
+    drawn += _draw_lines(
+        draw, [book.imprint], font, IMPRINT_SIZE, COVER_MARGIN, IMPRINT_BASELINE, 0, COVER_IMPRINT
+    )
     return png_bytes(image), drawn
 
 
@@ -168,7 +218,7 @@ def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str,
     title = title.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     chapter = chapters.get(app.env, pagename)
     byline = ""
-    if chapter is not None and chapter.author and chapter.date:
+    if chapter is not None and chapter.author and chapter.date_text:
         byline = f"{chapter.author} · {chapter.date_text}"
     elif pagename == app.config.root_doc:
         book = identity.book(app.env)
@@ -220,7 +270,9 @@ def is_whole_png(path: Path) -> bool:
         return False
 
 
-def add_card(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+def add_card(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
     """Put the page's card into its metadata, as ``og:image``, before
     sphinxext-opengraph reads it; draw it if it is not there whole."""
     if app.builder.name != "html" or doctree is None or context.get("meta") is None:

@@ -200,11 +200,14 @@ class AddUsedIn(SphinxPostTransform):
         para += nodes.inline(label, label, classes=["glossary-used-in-label"])
         para += nodes.Text(" ")
         fromdoc = self.env.docname
+        # The builder has no public accessor in a transform (Sphinx 9 deprecates
+        # SphinxTransform.app, and reads self.env._app itself).
+        builder = self.env._app.builder
         for index, (docname, anchor) in enumerate(users):
             if index:
                 para += nodes.Text(", ")
             title = self.env.titles[docname].astext()
-            uri = self.app.builder.get_relative_uri(fromdoc, docname)
+            uri = builder.get_relative_uri(fromdoc, docname)
             para += nodes.reference(
                 "",
                 title,
@@ -215,9 +218,11 @@ class AddUsedIn(SphinxPostTransform):
         return nodes.container("", para, classes=list(USED_IN_CLASSES))
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict:
+    """Also an extension of its own (``book.glossary``), for a fixture book."""
     app.connect("doctree-read", collect_uses)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("env-get-outdated", outdated_glossaries)
     app.add_post_transform(AddUsedIn)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,6 +20,7 @@ is dropped.)
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,35 @@ def first_bad_byte(data: bytes) -> tuple[int, str] | None:
         byte = data[error.start : error.start + 1].hex()
         return line, f"byte 0x{byte} at column {column} is not UTF-8 ({error.reason})"
     return None
+
+
+#: Characters a text may not hold: what is not text (C0 and C1 controls but
+#: tab and line ends, DEL; XML forbids them and the ePub would break), what
+#: reorders text out of sight (bidirectional overrides and isolates: the
+#: "Trojan Source" characters) and a byte-order mark, anywhere.
+_BAD = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+
+def describe(char: str) -> str:
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if char == "\ufeff":
+        return f"a byte-order mark ({code})"
+    if unicodedata.category(char) == "Cc":
+        return f"the control character {code}"
+    return f"the invisible character {code} {name}".rstrip()
+
+
+def bad_characters(text: str) -> list[tuple[int, int, str]]:
+    """``(line, column, what)`` of every character a text may not hold."""
+    out = []
+    for match in _BAD.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        out.append((line, column, describe(match[0])))
+    return out
 
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

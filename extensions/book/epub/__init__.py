@@ -165,8 +165,12 @@ class BookEpubBuilder(Epub3Builder):
         # The cover image must exist before content.opf lists the files.
         faces = artwork.cover_faces(self._app)
         if faces is not None:
-            png, _lines = artwork.cover(identity.book(self.env), faces)
-            artwork.write_atomically(self.outdir / COVER, png)
+            try:
+                png, _lines = artwork.cover(identity.book(self.env), faces)
+            except ValueError as error:
+                logger.warning("the ePub's cover: %s", error, type="book", subtype="cover")
+            else:
+                artwork.write_atomically(self.outdir / COVER, png)
         super().handle_finish()
 
     def build_epub(self) -> None:
@@ -182,17 +186,19 @@ class BookEpubBuilder(Epub3Builder):
         with zipfile.ZipFile(partial, "w") as epub:
             for name in members:
                 info = zipfile.ZipInfo(name, date_time=date_time)
-                info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+                info.compress_type = (
+                    zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+                )
                 info.create_system = 3  # Unix, on every platform
                 info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
                 epub.writestr(info, (self.outdir / name).read_bytes())
-        partial.replace(self.outdir / outname)
+        os.replace(partial, self.outdir / outname)
 
     def _well_formed(self, name: str) -> bool:
         try:
             ET.parse(self.outdir / name)
         except ET.ParseError as error:
-            line, column = error.position
+            line, _column = error.position
             logger.warning(
                 "the ePub's %s is not well-formed XML (%s): a reading system would refuse it",
                 name,
@@ -211,7 +217,8 @@ def check_config(app: Sphinx, config) -> None:
         if isinstance(values, str) or not values:
             raise ConfigError(f"book_epub_accessibility[{prop!r}] must be a non-empty list")
     config.epub_cover = (COVER, "book-epub-cover.html")
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    # Relative to conf.py's folder, as the settings' own paths (book.web).
+    config.templates_path = [*config.templates_path, os.path.relpath(TEMPLATES, app.confdir)]
     # The ePub's own stylesheet, after the web edition's (book.web).
     config.epub_css_files = [*config.epub_css_files, "book-epub.css"]
 
@@ -219,7 +226,8 @@ def check_config(app: Sphinx, config) -> None:
 def add_static_files(app: Sphinx) -> None:
     """The ePub's stylesheet, in the ePub only."""
     if app.builder.name == "epub":
-        app.config.html_static_path = [*app.config.html_static_path, str(HERE / "static")]
+        static = os.path.relpath(HERE / "static", app.confdir)
+        app.config.html_static_path = [*app.config.html_static_path, static]
 
 
 def setup(app: Sphinx) -> None:

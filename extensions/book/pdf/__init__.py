@@ -19,6 +19,7 @@ Other builders are untouched.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,7 @@ class BookLaTeXBuilder(LaTeXBuilder):
     def init(self) -> None:
         super().init()
         for role in ("main", "sans", "mono"):
-            fonts.require(self._app, role, "Regular")
+            fonts.require(self._app, role)
 
     def update_doc_context(self, title: str, author: str, theme) -> None:
         super().update_doc_context(title, author, theme)
@@ -95,7 +96,9 @@ def configure(app: Sphinx, config: Config) -> None:
     )
     elements["preamble"] = (HERE / "preamble.tex").read_text(encoding="utf-8")
     config.latex_elements = elements
-    config.latex_additional_files = [*config.latex_additional_files, str(HERE / "book-index.xdy")]
+    # Relative to conf.py's folder, as the settings' own paths (book.web).
+    xdy = os.path.relpath(HERE / "book-index.xdy", app.confdir)
+    config.latex_additional_files = [*config.latex_additional_files, xdy]
 
 
 def setup(app: Sphinx) -> None:

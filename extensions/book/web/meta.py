@@ -31,7 +31,9 @@ def _tag(attribute: str, name: str, content: str) -> str:
     return f'<meta {attribute}="{name}" content="{escape(content, quote=True)}" />\n'
 
 
-def before_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+def before_opengraph(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
     """A chapter is an article: sphinxext-opengraph copies ``og:`` fields of the
     page's metadata over its own. A copy, so the environment is not changed."""
     if doctree is None or chapters.get(app.env, pagename) is None or context.get("meta") is None:
@@ -39,7 +41,9 @@ def before_opengraph(app: Sphinx, pagename: str, templatename: str, context: dic
     context["meta"] = {**context["meta"], "og:type": "article"}
 
 
-def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree) -> None:
+def after_opengraph(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
+) -> None:
     tags = ""
     metatags = context.get("metatags", "")
     if 'name="description"' not in metatags:
@@ -52,7 +56,8 @@ def after_opengraph(app: Sphinx, pagename: str, templatename: str, context: dict
     chapter = chapters.get(app.env, pagename)
     if chapter is not None:
         tags += _tag("property", "article:author", chapter.author)
-        tags += _tag("property", "article:published_time", chapter.date)
+        if chapter.date_text:
+            tags += _tag("property", "article:published_time", chapter.date)
         for tag in chapter.tags:
             tags += _tag("property", "article:tag", tag)
     if 'name="twitter:card"' not in metatags:

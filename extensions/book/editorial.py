@@ -1,0 +1,163 @@
+"""What the editor adds inside a chapter, marked as the editor's in every edition.
+
+* The **byline** under each chapter's title (author, date of first
+  publication, where it first appeared, linked where the address is
+  verified), and the **lede**: the author's own one-sentence summary, from the
+  front matter's ``lede`` field (the author's words, set apart, not the
+  editor's), both from the chapter's record (`book.chapters`).
+* ``editor-note``: an admonition titled "Editor's note"; everything in it is
+  the editor's.
+* ``lost-image``: stands where the original showed an image that was not
+  recovered. Its content is the author's words (the image's alt text) and stays
+  theirs; only its label is the editor's.
+* ``{author}`essays/slug```: the author of a chapter, by name, read from its
+  record, for the editors' own pages (the preface), which never retype one.
+
+Everything the editor wrote carries the class `EDITORIAL`: the styles of every
+edition, the reading time and the fidelity checks key on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.locale import _
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from . import chapters
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+#: The class of everything the editor adds, in every edition.
+EDITORIAL = "editorial"
+#: The classes of the byline's container and its parts.
+BYLINE = "byline"
+LEDE = "lede"
+
+
+class EditorNote(SphinxDirective):
+    """An editor's note, set apart from the author's text."""
+
+    has_content = True
+    option_spec: ClassVar = {"class": directives.class_option}
+
+    def run(self) -> list[nodes.Node]:
+        self.assert_has_content()
+        title = _("Editor’s note")
+        note = nodes.admonition(
+            "", classes=["editor-note", EDITORIAL, *self.options.get("class", [])]
+        )
+        self.set_source_info(note)
+        note += nodes.title(title, title)
+        note += self.parse_content_to_nodes()
+        return [note]
+
+
+class LostImage(SphinxDirective):
+    """A placeholder for an image of the original that was not recovered."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        self.assert_has_content()
+        label = _("Image not recovered. Its description in the original:")
+        box = nodes.container("", classes=["lost-image"])
+        self.set_source_info(box)
+        box += nodes.paragraph(label, label, classes=["lost-image-label", EDITORIAL])
+        box += self.parse_content_to_nodes()
+        return [box]
+
+
+class AuthorRole(SphinxRole):
+    """``{author}`essays/slug```: the name of a chapter's author."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        target = self.text.strip().removesuffix(".md")
+        chapter = chapters.get(self.env, target)
+        if chapter is None:
+            logger.warning(
+                "{author}`%s`: no chapter of that name (give the chapter's document name, "
+                "e.g. essays/no-executable-is-an-island)",
+                target,
+                location=self.get_location(),
+                type="book",
+                subtype="author",
+            )
+            return [nodes.Text(self.text)], []
+        return [nodes.Text(chapter.author)], []
+
+
+class InsertByline(SphinxTransform):
+    """The byline and the lede under the title of every chapter."""
+
+    # After MyST has turned the front matter into docinfo (DocInfo, 340) and
+    # the title into a section; before the index marks the lede's words
+    # (book.indexing, 840) and Sphinx's domains collect targets (850).
+    default_priority = 830
+
+    def apply(self) -> None:
+        chapter = chapters.get(self.env, self.env.docname)
+        if chapter is None:
+            return  # not a chapter, or front matter that chapters reported
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if section is None or not isinstance(section[0], nodes.title):
+            logger.warning(
+                "chapter front matter: the chapter has no title",
+                location=(self.env.docname, chapter.line("title")),
+                type="book",
+                subtype="front-matter",
+            )
+            return
+        path = str(self.env.doc2path(self.env.docname))
+        at = 1
+        if chapter.author and chapter.date_text and chapter.site:
+            byline = build_byline(chapter)
+            byline.source, byline.line = path, chapter.line("author")
+            section.insert(at, byline)
+            at += 1
+        if chapter.lede:
+            lede = nodes.paragraph(chapter.lede, chapter.lede, classes=[LEDE])
+            lede.source, lede.line = path, chapter.line("lede")
+            section.insert(at, lede)
+        # The description of the page, for search engines and link previews.
+        self.document.insert(0, nodes.meta(name="description", content=chapter.description))
+        self.env.metadata[self.env.docname]["og:description"] = chapter.description
+
+
+def build_byline(chapter: chapters.Chapter) -> nodes.container:
+    """``Ann Author · 30 March 2023 · First published on Ann's Blog (ann.example.org)``."""
+    para = nodes.paragraph()
+    para += nodes.inline(chapter.author, chapter.author, classes=["byline-author"])
+    para += nodes.Text(" · ")
+    para += nodes.inline(chapter.date_text, chapter.date_text, classes=["byline-date"])
+    para += nodes.Text(" · First published on ")
+    if chapter.linked_url:
+        para += nodes.reference(
+            chapter.site, chapter.site, refuri=chapter.linked_url, classes=["byline-source"]
+        )
+    else:
+        para += nodes.inline(chapter.site, chapter.site, classes=["byline-source"])
+    return nodes.container("", para, classes=[BYLINE, EDITORIAL])
+
+
+def is_editorial(node: nodes.Node) -> bool:
+    """Whether the editor wrote this node (it or an ancestor is marked)."""
+    while node is not None:
+        if isinstance(node, nodes.Element) and EDITORIAL in node.get("classes", ()):
+            return True
+        node = node.parent
+    return False
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("editor-note", EditorNote)
+    app.add_directive("lost-image", LostImage)
+    app.add_role("author", AuthorRole())
+    app.add_transform(InsertByline)

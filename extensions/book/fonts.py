@@ -1,0 +1,86 @@
+"""The book's typefaces: named once (``book_fonts`` in conf.py), found by name.
+
+Each role is a family and the Debian package that installs it::
+
+    book_fonts = {"main": ("TeX Gyre Pagella", "fonts-texgyre"), ...}
+
+The PDF sets ``main``, ``sans`` and ``mono`` (XeLaTeX finds them through
+fontconfig, by name); the ePub's cover is drawn in ``main`` and ``sans``; the
+web edition's social cards in ``cards``. Before an edition uses a face, this
+finds its file with fontconfig and, if it is not installed, stops the build
+with the family's name and the package that installs it, before XeLaTeX or
+the drawing can fail on it with a message that names neither.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def font_file(family: str, style: str | None = None) -> Path | None:
+    """The file of an installed face, by exact family and style (``fc-list``;
+    not ``fc-match``, which answers with a substitute), or None. Without a
+    style: any face of the family."""
+    if shutil.which("fc-list") is None:
+        return None
+    pattern = f":family={family}" + (f":style={style}" if style else "")
+    listed = subprocess.run(
+        ["fc-list", "--format", "%{file}\t%{family[0]}\t%{style[0]}\n", pattern],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
+    files = sorted(
+        Path(parts[0])
+        for parts in (line.split("\t") for line in listed)
+        if len(parts) == 3
+        and parts[1] == family
+        and (style is None or parts[2] == style)
+        and Path(parts[0]).is_file()
+    )
+    return files[0] if files else None
+
+
+def require(app: Sphinx, role: str, *styles: str) -> dict[str | None, Path] | None:
+    """The files of a role's face in each style (without styles: any face of
+    the family, under None), or None after a warning that names the face, the
+    package to install and the command that does it."""
+    family, package = app.config.book_fonts[role]
+    found = {style: font_file(family, style) for style in styles or (None,)}
+    missing = [style for style, path in found.items() if path is None]
+    if not missing:
+        return found  # type: ignore[return-value]
+    if shutil.which("fc-list") is None:
+        detail = "fontconfig's fc-list is not installed (Debian: fontconfig)"
+    else:
+        styles_missing = ", ".join(s for s in missing if s)
+        detail = f"{family}{f' ({styles_missing})' if styles_missing else ''} is not installed"
+    logger.warning(
+        "the %s typeface (%s) is missing: %s. Install the Debian package %s "
+        "(sudo make system-deps installs it)",
+        role,
+        {"latex": "the PDF", "epub": "the ePub's cover", "html": "the social cards"}.get(
+            app.builder.name, app.builder.name
+        ),
+        detail,
+        package,
+        type="book",
+        subtype="font",
+    )
+    return None
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("book_fonts", {}, "env", types=[dict])

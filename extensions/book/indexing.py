@@ -1,0 +1,313 @@
+"""The index of names, projects and topics: kept as data, applied by the build.
+
+The chapters hold no index markup: an editor reading an essay reads the essay.
+``docs/book-index.toml`` (``book_index``) lists each entry, the words that name
+it and, for a topic the essay discusses without naming it, the passages where
+it does (see the file's own header). When a chapter is read, every use of an
+entry's words in it (outside the byline and code) gets an index target at the
+word itself, and each listed passage one at its start; every edition's index
+is made from those: the web edition's general index, the PDF's printed index
+(page by page, ranges joined by xindy).
+
+Mistakes in the data stop the build at the data file's line: TOML that does
+not parse, an unknown key, a word that is not a valid regular expression, a
+chapter that does not exist, a passage that is not in its chapter.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from . import chapters
+from .editorial import BYLINE, LEDE
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+KEYS = {"words", "ignore_case", "chapters", "passages", "see"}
+#: Where no index target may go: the front matter (MyST's docinfo, which
+#: Sphinx removes), code listings, raw text, notes' numbers.
+_SKIP = (nodes.docinfo, nodes.literal_block, nodes.raw, nodes.comment, addnodes.index, nodes.label)
+#: Inline elements a target may not be put inside (links, terms, inline
+#: code): it goes just before them.
+_WHOLE = (nodes.reference, addnodes.pending_xref, nodes.footnote_reference, nodes.literal)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    line: int
+    words: re.Pattern | None
+    chapters: frozenset[str] | None
+    passages: tuple[tuple[str, str, int], ...]  # (chapter slug, opening words, line)
+    see: str
+
+
+@dataclass(frozen=True)
+class Index:
+    path: Path
+    entries: tuple[Entry, ...]
+
+
+_cache: dict[tuple[str, int], Index] = {}
+
+
+def data_path(app_or_env) -> Path:
+    return Path(app_or_env.srcdir) / app_or_env.config.book_index
+
+
+def load(env) -> Index:
+    """The index data, parsed once per version of the file; problems are
+    reported at their line and the entry is left out."""
+    path = data_path(env)
+    try:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except OSError:
+        logger.warning("the index data %s is missing", path, type="book", subtype="index")
+        return Index(path, ())
+    if stamp not in _cache:
+        _cache.clear()
+        _cache[stamp] = _parse(path, {c.slug for c in chapters.records(env).values()})
+    return _cache[stamp]
+
+
+def _warn(path: Path, line: int, message: str) -> None:
+    logger.warning(
+        "index data: %s", message, location=f"{path}:{line}", type="book", subtype="index"
+    )
+
+
+def _parse(path: Path, slugs: set[str]) -> Index:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        _warn(path, int(match[1]) if match else 1, f"not valid TOML: {error}")
+        return Index(path, ())
+    lines = text.splitlines()
+    headers = {}
+    for number, line in enumerate(lines, start=1):
+        if match := re.fullmatch(r'\[\s*"((?:[^"\\]|\\.)*)"\s*\]\s*', line):
+            headers[match[1]] = number
+    entries = []
+    for name, fields in data.items():
+        line = headers.get(name, 1)
+        if not isinstance(fields, dict):
+            _warn(path, line, f'{name!r} is not an entry: write it as ["{name}"] with its words')
+            continue
+        if unknown := set(fields) - KEYS:
+            _warn(
+                path,
+                line,
+                f"{name!r}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(KEYS))})",
+            )
+            continue
+        words = None
+        if fields.get("words"):
+            flags = re.IGNORECASE if fields.get("ignore_case") else 0
+            alternatives = sorted(fields["words"], key=len, reverse=True)
+            try:
+                words = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+            except re.error as error:
+                _warn(path, line, f"{name!r}: a word is not a valid regular expression: {error}")
+                continue
+        where = fields.get("chapters")
+        if where is not None and (bad := sorted(set(where) - slugs)):
+            _warn(
+                path,
+                line,
+                f"{name!r}: no chapter {bad[0]!r} (chapters: {', '.join(sorted(slugs))})",
+            )
+            continue
+        passages = []
+        for slug, opening in fields.get("passages", []):
+            at = next((n for n in range(line, len(lines) + 1) if opening in lines[n - 1]), line)
+            if slug not in slugs:
+                _warn(path, at, f"{name!r}: no chapter {slug!r}")
+                continue
+            passages.append((slug, " ".join(opening.split()), at))
+        if not (words or passages or fields.get("see")):
+            _warn(
+                path, line, f"{name!r} has neither words, passages nor see: it would index nothing"
+            )
+            continue
+        entries.append(
+            Entry(
+                name=name,
+                line=line,
+                words=words,
+                chapters=frozenset(where) if where is not None else None,
+                passages=tuple(passages),
+                see=str(fields.get("see", "")),
+            )
+        )
+    return Index(path, tuple(entries))
+
+
+class ApplyIndex(SphinxTransform):
+    """Index targets at the words and passages of the data, in a chapter."""
+
+    # After the byline and the lede are in place (book.editorial, 830; the
+    # byline is never indexed), before Sphinx's domains collect the page's
+    # index entries (SphinxDomains, 850).
+    default_priority = 840
+
+    def apply(self) -> None:
+        chapter = chapters.get(self.env, self.env.docname)
+        if chapter is None:
+            return
+        index = load(self.env)
+        self.env.note_dependency(str(index.path))
+        wanted = [e for e in index.entries if e.chapters is None or chapter.slug in e.chapters]
+        by_group = {f"e{n}": entry for n, entry in enumerate(wanted) if entry.words is not None}
+        if by_group:
+            pattern = re.compile(
+                "|".join(
+                    f"(?P<{group}>{entry.words.pattern})" for group, entry in by_group.items()
+                ),
+                re.IGNORECASE
+                if any(e.words.flags & re.IGNORECASE for e in by_group.values())
+                else 0,
+            )
+            self._mark_words(pattern, by_group)
+        self._mark_passages(chapter, wanted, index.path)
+        self._mark_see(index)
+
+    def _new_target(self, entries: list[tuple]) -> list[nodes.Node]:
+        target_id = f"index-{self.env.new_serialno('index')}"
+        target = nodes.target("", "", ids=[target_id])
+        self.document.note_explicit_target(target)
+        return [
+            addnodes.index(entries=[(kind, value, target_id, "", None) for kind, value in entries]),
+            target,
+        ]
+
+    def _texts(self):
+        for text in list(self.document.findall(nodes.Text)):
+            ancestors = []
+            parent = text.parent
+            while parent is not None:
+                ancestors.append(parent)
+                parent = parent.parent
+            if any(isinstance(a, _SKIP) for a in ancestors):
+                continue
+            if any(
+                BYLINE in a.get("classes", ()) for a in ancestors if isinstance(a, nodes.Element)
+            ):
+                continue
+            yield text, ancestors
+
+    def _mark_words(self, pattern: re.Pattern, by_group: dict[str, Entry]) -> None:
+        entries = list(by_group.values())
+        for text, ancestors in self._texts():
+            hits = []
+            for match in pattern.finditer(str(text)):
+                # Every entry whose words are in the match: "performance
+                # management" is also a use of "management".
+                for entry in entries:
+                    if found := entry.words.search(match[0]):
+                        hits.append((match.start() + found.start(), entry))
+            if not hits:
+                continue
+            hits.sort(key=lambda hit: hit[0])
+            whole = next((a for a in reversed(ancestors) if isinstance(a, _WHOLE)), None)
+            title = next((a for a in ancestors if isinstance(a, nodes.title)), None)
+            if title is not None and isinstance(title.parent, nodes.section):
+                # No target inside a title (it would be copied into the contents):
+                # it goes at the top of the section's text, after a byline and lede.
+                section = title.parent
+                at = section.index(title) + 1
+                while at < len(section) and {BYLINE, LEDE} & set(section[at].get("classes", ())):
+                    at += 1
+                for _start, entry in reversed(hits):
+                    section.insert(at, self._new_target([("single", entry.name)]))
+            elif whole is not None:
+                parent = whole.parent
+                for _start, entry in hits:
+                    for node in self._new_target([("single", entry.name)]):
+                        parent.insert(parent.index(whole), node)
+            else:
+                self._split(text, hits)
+
+    def _split(self, text: nodes.Text, hits: list[tuple[int, Entry]]) -> None:
+        parent = text.parent
+        value, position, pieces = str(text), 0, []
+        for start, entry in hits:
+            if start > position:
+                pieces.append(nodes.Text(value[position:start]))
+            pieces += self._new_target([("single", entry.name)])
+            position = start
+        pieces.append(nodes.Text(value[position:]))
+        at = parent.index(text)
+        parent.remove(text)
+        for offset, piece in enumerate(pieces):
+            parent.insert(at + offset, piece)
+
+    def _mark_passages(self, chapter: chapters.Chapter, wanted: list[Entry], path: Path) -> None:
+        passages = [
+            (entry, opening, line)
+            for entry in wanted
+            for slug, opening, line in entry.passages
+            if slug == chapter.slug
+        ]
+        if not passages:
+            return
+        blocks = [
+            b
+            for b in self.document.findall(nodes.paragraph)
+            if not any(
+                BYLINE in a.get("classes", ())
+                for a in _ancestors(b)
+                if isinstance(a, nodes.Element)
+            )
+        ]
+        for entry, opening, line in passages:
+            block = next(
+                (b for b in blocks if " ".join(b.astext().split()).startswith(opening)), None
+            )
+            if block is None:
+                _warn(
+                    path,
+                    line,
+                    f"{entry.name!r}: no paragraph of {chapter.docname} begins {opening!r}",
+                )
+                continue
+            for offset, node in enumerate(self._new_target([("single", entry.name)])):
+                block.insert(offset, node)
+
+    def _mark_see(self, index: Index) -> None:
+        """A ``see`` entry goes where its heading's first target is."""
+        names = {entry.see: entry.name for entry in index.entries if entry.see}
+        if not names:
+            return
+        for node in list(self.document.findall(addnodes.index)):
+            for _kind, value, _target, _main, _key in node["entries"]:
+                if value in names:
+                    node["entries"].append(
+                        ("see", f"{names.pop(value)}; {value}", _target, "", None)
+                    )
+                    break
+
+
+def _ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value("book_index", "book-index.toml", "env", types=[str])
+    app.add_transform(ApplyIndex)

@@ -1,0 +1,134 @@
+"""The editors' pages that state the book's facts, made from the records.
+
+``{book-description}``
+    The front page's opening: the authors and years (from the chapters) and
+    the book's description (from conf.py).
+``{book-sources}``
+    The sources-and-rights page's table (each essay: title, author, date of
+    first publication, the original's address as far as it is known), the
+    notes on what else is known of each original.
+``{book-rights}``
+    Whose copyright each essay is: one clause per author, with the sites.
+
+Nothing here is typed twice: an essay added with ``make new-essay`` appears
+on both pages with no other edit. The directives write MyST, which is parsed
+where they stand, so every edition sets it as it sets the editors' own text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from . import chapters, identity
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~^$%&:])")
+
+
+def escape(text: str) -> str:
+    """Text as MyST prints it, whatever punctuation it holds."""
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def count(n: int, noun: str) -> str:
+    """``the essay``, ``five essays``."""
+    if n == 1:
+        return f"the {noun}"
+    return f"{_NUMBERS[n] if n < len(_NUMBERS) else n} {noun}s"
+
+
+def site_markup(site: str) -> str:
+    """``Blog Name (host)`` -> ``*Blog Name* (host)``."""
+    name, _, host = site.partition(" (")
+    return f"*{escape(name)}*" + (f" ({escape(host.rstrip(')'))})" if host else "")
+
+
+class BookDescription(SphinxDirective):
+    """The front page's opening: who wrote the essays, when, and what they are."""
+
+    def run(self) -> list[nodes.Node]:
+        book = identity.book(self.env)
+        text = f"*{escape(book.byline)}*\n\n{escape(book.description)}\n"
+        return self.parse_text_to_nodes(text)
+
+
+class BookSources(SphinxDirective):
+    """The table of the essays' sources, their notes, and the rights."""
+
+    def run(self) -> list[nodes.Node]:
+        found = chapters.in_book_order(self.env)
+        rows = [
+            "* - Essay\n  - Author\n  - First published\n  - Original",
+            *(
+                f"* - {{doc}}`/{c.docname}`\n  - {escape(c.author)}\n"
+                f"  - {escape(c.date_text)}\n  - {original(c)}"
+                for c in found
+            ),
+        ]
+        ragged = r">{\raggedright\arraybackslash}\Y"
+        columns = f"{ragged}{{0.30}}{ragged}{{0.20}}{ragged}{{0.20}}{ragged}{{0.30}}"
+        text = f"```{{tabularcolumns}} {columns}\n```\n\n"
+        text += (
+            "```{list-table}\n:header-rows: 1\n:class: book-sources\n\n"
+            + "\n".join(rows)
+            + "\n```\n\n"
+        )
+        notes = [(c, note(c)) for c in found if note(c)]
+        if notes:
+            text += "".join(f"- *{escape(c.title)}*: {n}\n" for c, n in notes) + "\n"
+        return self.parse_text_to_nodes(text)
+
+
+def original(chapter: chapters.Chapter) -> str:
+    if chapter.linked_url:
+        return f"<{chapter.linked_url}>"
+    return "Not verified (see below)" if chapter.url else "Not recovered"
+
+
+def note(chapter: chapters.Chapter) -> str:
+    """What else is known of an original: the address it probably had, and
+    the front matter's provenance."""
+    parts = []
+    if chapter.url and not chapter.linked_url:
+        shown = re.sub(r"^https?://", "", chapter.url)
+        parts.append(f"probably at `{shown}` (not verified, so not linked).")
+    if chapter.provenance:
+        parts.append(escape(chapter.provenance))
+    return " ".join(parts)
+
+
+class BookRights(SphinxDirective):
+    """Whose copyright each essay is: one clause per author."""
+
+    def run(self) -> list[nodes.Node]:
+        by_author: dict[str, list[chapters.Chapter]] = {}
+        for chapter in chapters.in_book_order(self.env):
+            by_author.setdefault(chapter.author, []).append(chapter)
+        clauses = []
+        for author, written in by_author.items():
+            sites = list(dict.fromkeys(c.site for c in written))
+            where = " and ".join(site_markup(s) for s in sites)
+            clauses.append(
+                f"{escape(author)} for {count(len(written), 'essay')} first published on {where}"
+            )
+        text = (
+            "**The copyright in each essay stays with its author**: "
+            + ", ".join(clauses)
+            + ". This collection credits every original and claims no right in the authors’ "
+            "words. What the editors wrote (the preface, the notes, the glossary, the index "
+            "and this page) is the editors’.\n"
+        )
+        return self.parse_text_to_nodes(text)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_directive("book-description", BookDescription)
+    app.add_directive("book-sources", BookSources)
+    app.add_directive("book-rights", BookRights)
