@@ -1,15 +1,23 @@
-"""Shared fixtures: the book is built once per test run, by the same `make`
-targets a reader's copy comes from, into a temporary folder."""
+"""What the tests share: the book, built once per edition by the same `make`
+targets a reader's copy comes from, and one helper that builds a fixture book in
+this process.
+
+`make test` exports the strictness flags (SPHINXOPTS, set once in the
+Makefile); fixture books are built exactly as strictly as the book.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
-import re
+import shlex
 import shutil
 import subprocess
 import sys
-import tomllib
+import traceback
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,23 +25,37 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The book's own extension, for the tests that call its parts directly and the
+# fixture books built in this process.
+sys.path.insert(0, str(ROOT / "extensions"))
+FIXTURES = Path(__file__).parent / "fixtures"
+ESSAYS_DIR = ROOT / "docs" / "essays"
+SOURCES = ROOT / "sources"
+
+#: Every build the tests make is dated this moment, 2030-02-03 04:05:06 UTC
+#: (SOURCE_DATE_EPOCH, which the Makefile takes from the environment when it is
+#: set): a date of today in an edition is a build date that leaked, and a copy
+#: of the project committed at this moment must give the very same bytes.
+EDITION_EPOCH = 1896321906
+os.environ["SOURCE_DATE_EPOCH"] = str(EDITION_EPOCH)
 
 # Sphinx colours its messages when CI=true (or on a terminal); the tests read
-# those messages, so every build they start writes plain text.
+# those messages, so every build they start writes plain text: in a process
+# of its own (NO_COLOR), and in this one (Sphinx has no public switch).
 os.environ["NO_COLOR"] = "1"
-ESSAYS_DIR = ROOT / "docs" / "essays"
+import sphinx._cli.util.colour  # noqa: E402
+
+sphinx._cli.util.colour.disable_colour()
 
 
-def _makefile_sphinxopts() -> list[str]:
-    """The strictness flags, read from the Makefile, where they are set once:
-    fixture books are built exactly as strictly as the book."""
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    match = re.search(r"^SPHINXOPTS \?= (.+)$", makefile, re.MULTILINE)
-    assert match, "the Makefile no longer sets SPHINXOPTS"
-    return match.group(1).split()
-
-
-SPHINX_STRICT = _makefile_sphinxopts()  # ["-n", "-W", "--keep-going"]
+def sphinxopts() -> list[str]:
+    """The strictness flags the Makefile sets once and exports."""
+    flags = os.environ.get("SPHINXOPTS")
+    if flags is None:
+        pytest.exit(
+            "run the tests with `make test`: it exports SPHINXOPTS, the build's strictness", 2
+        )
+    return shlex.split(flags)
 
 
 def require(program: str) -> str:
@@ -48,24 +70,7 @@ def require(program: str) -> str:
     return path
 
 
-def build_fixture_book(
-    book: Path, out: Path, builder: str, doctrees: Path, **run: object
-) -> subprocess.CompletedProcess:
-    """Build a fixture book (a copy of tests/fixtures/book, with its own docs/
-    and sources/) with the book's conf.py, as strictly as the book."""
-    sources = book / "sources"
-    return subprocess.run(
-        [
-            *(sys.executable, "-m", "sphinx", "-c", str(ROOT), *SPHINX_STRICT),
-            *("-b", builder, "-d", str(doctrees)),
-            *("-D", f"book_sources={sources}", "-D", f"book_facts={sources / 'essays.toml'}"),
-            *(str(book / "docs"), str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        **run,
-    )
+# -- The chapters, as the tests know them: from their front matter ------------------
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,14 @@ class Chapter:
     def slug(self) -> str:
         return self.docname.rsplit("/", 1)[-1]
 
+    @property
+    def author(self) -> str:
+        return self.front_matter["author"]
+
+    @property
+    def description(self) -> str:
+        return " ".join(str(self.front_matter.get("lede") or self.front_matter["summary"]).split())
+
 
 def front_matter(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
@@ -86,10 +99,10 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(text.split("---\n", 2)[1])
 
 
-def chapters() -> list[Chapter]:
-    """Every chapter of the book, from its front matter."""
+def chapters(folder: Path = ESSAYS_DIR) -> list[Chapter]:
+    """Every chapter of a book, from its front matter, by file name."""
     out = []
-    for path in sorted(ESSAYS_DIR.glob("*.md")):
+    for path in sorted(folder.glob("*.md")):
         fm = front_matter(path)
         out.append(Chapter(f"essays/{path.stem}", fm["source"], fm["title"], fm))
     return out
@@ -98,37 +111,49 @@ def chapters() -> list[Chapter]:
 CHAPTERS = chapters()
 
 
-def essays_toml() -> list[dict]:
-    return tomllib.loads((ROOT / "sources" / "essays.toml").read_text(encoding="utf-8"))["essay"]
+def chapters_in_book_order() -> list[Chapter]:
+    """The chapters in the order of the contents (docs/index.md)."""
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    return sorted(CHAPTERS, key=lambda c: index.index(c.docname))
+
+
+# -- The book, built by `make` -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Build:
-    """One `make` target's result."""
+    """One edition: where it is, and what the build printed."""
 
     outdir: Path
     log: str
 
 
-def make(target: str, builddir: Path) -> Build:
+def make(target: str, builddir: Path, *, root: Path = ROOT, env: dict | None = None) -> Build:
     result = subprocess.run(
         [
             "make",
             "--no-print-directory",
             "-C",
-            str(ROOT),
+            str(root),
             target,
             f"BUILDDIR={builddir}",
-            # The environment these tests run in (.venv, or a nox session's).
-            f"VENV={sys.prefix}",
+            f"VENV={sys.prefix}",  # the environment these tests run in
         ],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, f"make {target} failed:\n{log[-6000:]}"
     return Build(builddir, log)
+
+
+def _build_pdf(builddir: Path) -> Build:
+    for program in ("xelatex", "latexmk", "xindy"):
+        if shutil.which(program) is None:
+            return Build(builddir, f"missing: {program}")
+    return make("pdf", builddir)
 
 
 @pytest.fixture(scope="session")
@@ -137,29 +162,227 @@ def builddir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def html(builddir) -> Build:
-    build = make("html", builddir)
-    return Build(builddir / "html", build.log)
+def editions(builddir) -> dict[str, Future]:
+    """The three editions, built side by side (`make`, as a reader's copy is
+    made) as soon as any test needs one. Each has a build folder of its own:
+    the web edition links no ePub or PDF that is still being written."""
+    pool = ThreadPoolExecutor(max_workers=3)
+    books = {
+        "html": pool.submit(make, "html", builddir / "web"),
+        "epub": pool.submit(make, "epub", builddir / "ebook"),
+        "pdf": pool.submit(_build_pdf, builddir / "print"),
+    }
+    yield books
+    pool.shutdown(wait=True)
 
 
 @pytest.fixture(scope="session")
-def epub(builddir) -> Build:
-    """The ePub, built and unpacked as a reading system sees it."""
-    build = make("epub", builddir)
-    books = list((builddir / "epub").glob("*.epub"))
+def html(editions) -> Build:
+    build = editions["html"].result()
+    return Build(build.outdir / "html", build.log)
+
+
+@pytest.fixture(scope="session")
+def epub(editions, builddir) -> Build:
+    """The ePub, unpacked as a reading system sees it."""
+    build = editions["epub"].result()
+    books = list((build.outdir / "epub").glob("*.epub"))
     assert len(books) == 1, f"expected exactly one .epub, found {books}"
-    unpacked = builddir / "epub-unpacked"
-    with zipfile.ZipFile(books[0]) as archive:
-        archive.extractall(unpacked)
+    unpacked = build.outdir / "epub-unpacked"
+    if not unpacked.exists():
+        with zipfile.ZipFile(books[0]) as archive:
+            archive.extractall(unpacked)
     return Build(unpacked, build.log)
 
 
 @pytest.fixture(scope="session")
-def pdf(builddir) -> Build:
+def pdf(editions, builddir) -> Build:
     """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy)."""
     for program in ("xelatex", "latexmk", "xindy"):
         require(program)
-    build = make("pdf", builddir)
-    pdfs = list((builddir / "latex").glob("*.pdf"))
+    build = editions["pdf"].result()
+    pdfs = list((build.outdir / "latex").glob("*.pdf"))
     assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
     return Build(pdfs[0], build.log)
+
+
+# -- Copies of the project, as another checkout would be ------------------------------------
+
+
+def working_tree_files() -> list[str]:
+    """Every file of the working tree that git would commit (tracked or new,
+    not ignored), as it is now."""
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted(name for name in set(out.split("\0")) if name and (ROOT / name).is_file())
+
+
+def git(root: Path, *args: str, epoch: int = EDITION_EPOCH) -> str:
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Reproducibility test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Reproducibility test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": f"@{epoch} +0000",
+        "GIT_COMMITTER_DATE": f"@{epoch} +0000",
+    }
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
+    ).stdout.strip()
+
+
+def checkout(files: list[str], root: Path, epoch: int = EDITION_EPOCH) -> str:
+    """Copy the working tree to ``root`` and commit it; return the commit."""
+    for name in files:
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)  # mtimes kept: make sees the venv as up to date
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "--no-verify", "--message", "The book as it is", epoch=epoch)
+    return git(root, "rev-parse", "HEAD")
+
+
+def copy_env() -> dict[str, str]:
+    """The environment for `make` in a copy: SOURCE_DATE_EPOCH unset (the
+    Makefile takes it from the copy's commit), and this checkout's uv, so that
+    the copy does not bootstrap one of its own into .tools/."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    uv = shutil.which("uv") or ROOT / ".tools" / "bin" / "uv"
+    env["UV"] = str(uv)
+    return env
+
+
+# -- Fixture books, built in this process --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Built:
+    """A fixture book's build: its output, Sphinx's messages, its exit status."""
+
+    outdir: Path
+    status: int
+    messages: list[str]  # the warnings and errors, one per line
+    log: str  # everything Sphinx printed
+
+    def __str__(self) -> str:
+        return self.log[-6000:]
+
+
+def copy_book(where: Path, book: Path | None = None) -> Path:
+    """A copy of a fixture book (tests may edit it), sharing the real book's
+    docs/_static (the mark and the favicon, which conf.py names)."""
+    book = book or FIXTURES / "book"
+    copy = where / book.name
+    shutil.copytree(book, copy, symlinks=True)
+    static = copy / "docs" / "_static"
+    if not static.exists():
+        static.symlink_to(ROOT / "docs" / "_static", target_is_directory=True)
+    return copy
+
+
+@contextlib.contextmanager
+def environment(**variables: str | None):
+    """Environment variables for one build (None: unset)."""
+    saved = {name: os.environ.get(name) for name in variables}
+    try:
+        for name, value in variables.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build_book(
+    book: Path,
+    builder: str = "html",
+    outdir: Path | None = None,
+    *,
+    conf: Path = ROOT,
+    doctrees: Path | None = None,
+    overrides: dict | None = None,
+    env: dict[str, str | None] | None = None,
+    parallel: int = 0,
+) -> Built:
+    """Build a fixture book (its docs/ and sources/) with the book's conf.py,
+    as strictly as `make` builds the book, in this process. With a ``conf``
+    folder of its own, the book is its sources, with that conf.py."""
+    from sphinx.application import Sphinx
+    from sphinx.cmd.build import get_parser
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    outdir = outdir or book / "_build" / builder
+    doctrees = doctrees or book / "_build" / "doctrees" / builder
+    srcdir = book / "docs" if conf == ROOT else book
+    args = get_parser().parse_args([*sphinxopts(), str(srcdir), str(outdir)])
+    confoverrides = {"book_sources": str(book / "sources")} if conf == ROOT else {}
+    confoverrides.update(overrides or {})
+    if args.nitpicky:
+        confoverrides["nitpicky"] = True
+    status, warning = io.StringIO(), io.StringIO()
+    code = 0
+    with environment(**(env or {})), patch_docutils(conf), docutils_namespace():
+        try:
+            app = Sphinx(
+                srcdir,
+                conf,
+                outdir,
+                doctrees,
+                builder,
+                confoverrides,
+                status,
+                warning,
+                warningiserror=args.warningiserror,
+                parallel=parallel,
+            )
+            app.build()
+            code = app.statuscode
+        except Exception:
+            code = 2
+            warning.write("Traceback (most recent call last):\n" + traceback.format_exc())
+    log = status.getvalue() + warning.getvalue()
+    messages = [
+        line for line in warning.getvalue().splitlines() if "WARNING" in line or "ERROR" in line
+    ]
+    return Built(outdir, code, messages, log)
+
+
+@pytest.fixture(scope="session")
+def fixture_book(tmp_path_factory) -> Path:
+    """One copy of the fixture book for the tests that only read its builds."""
+    return copy_book(tmp_path_factory.mktemp("fixture"))
+
+
+@pytest.fixture(scope="session")
+def fixture_html(fixture_book) -> Built:
+    built = build_book(fixture_book, "html")
+    assert built.status == 0, built
+    return built
+
+
+@pytest.fixture(scope="session")
+def fixture_epub(fixture_book) -> Built:
+    built = build_book(fixture_book, "epub", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert built.status == 0, built
+    return built
+
+
+@pytest.fixture(scope="session")
+def fixture_latex(fixture_book) -> Built:
+    built = build_book(fixture_book, "latex")
+    assert built.status == 0, built
+    return built

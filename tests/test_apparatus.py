@@ -9,11 +9,8 @@ small book in tests/fixtures/concordance/; the rest tests the real book.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -21,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
-from conftest import CHAPTERS, ROOT, SPHINX_STRICT, require
+from conftest import CHAPTERS, build_book, environment, require
 from fidelity import author_text
 from pdf_reader import body_text, chapter_pages, outline, page_texts
 from pypdf import PdfReader
@@ -36,20 +33,17 @@ def soup_of(path: Path) -> BeautifulSoup:
 # == The extension, on the fixture book ===========================================
 
 
-def sphinx(src: Path, out: Path, builder: str = "html", *extra: str, strict: bool = True):
-    """Build ``src`` as the book is built (-n -W --keep-going unless told
-    otherwise), into ``out``; return the completed process."""
-    flags = SPHINX_STRICT if strict else ["-n"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "extensions")}
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", builder, *flags, *extra,
-         "-d", str(out / ".doctrees"), str(src), str(out / builder)],
-        capture_output=True, text=True, check=False, env=env,
-    )  # fmt: skip
+def sphinx(src: Path, out: Path, builder: str = "html", *, parallel: int = 0, strict: bool = True):
+    """Build ``src`` (a book with a conf.py of its own) as the book is built
+    (its strictness, or -n alone), into ``out``."""
+    with environment(**({} if strict else {"SPHINXOPTS": "-n"})):
+        return build_book(
+            src, builder, out / builder, conf=src, doctrees=out / ".doctrees", parallel=parallel
+        )
 
 
 @pytest.fixture
-def fixture_book(tmp_path) -> Path:
+def concordance_book(tmp_path) -> Path:
     """A fresh copy of the fixture book (tests may edit it)."""
     src = tmp_path / "src"
     shutil.copytree(FIXTURE, src)
@@ -68,9 +62,9 @@ def used_in(glossary_page: Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def test_fixture_used_in_lists_the_chapters_in_book_order(fixture_book, tmp_path):
-    result = sphinx(fixture_book, tmp_path / "out")
-    assert result.returncode == 0, result.stderr
+def test_fixture_used_in_lists_the_chapters_in_book_order(concordance_book, tmp_path):
+    result = sphinx(concordance_book, tmp_path / "out")
+    assert result.status == 0, result
     html = tmp_path / "out" / "html"
     assert used_in(html / "glossary.html") == {
         # The toctree puts Second before First; the glossary's own use of
@@ -89,8 +83,8 @@ def test_fixture_used_in_lists_the_chapters_in_book_order(fixture_book, tmp_path
         assert line.get_text(" ", strip=True).startswith("Used in:")
 
 
-def test_fixture_anchor_sits_on_the_first_use(fixture_book, tmp_path):
-    assert sphinx(fixture_book, tmp_path / "out").returncode == 0
+def test_fixture_anchor_sits_on_the_first_use(concordance_book, tmp_path):
+    assert sphinx(concordance_book, tmp_path / "out").status == 0
     page = soup_of(tmp_path / "out" / "html" / "first.html")
     anchor = page.find(id="glossary-use-alpha")
     assert anchor is not None
@@ -100,27 +94,28 @@ def test_fixture_anchor_sits_on_the_first_use(fixture_book, tmp_path):
     assert len(page.select('[id^="glossary-use-"]')) == 2
 
 
-def test_fixture_unused_term_is_reported(fixture_book, tmp_path):
-    glossary = fixture_book / "glossary.md"
+def test_fixture_unused_term_is_reported(concordance_book, tmp_path):
+    glossary = concordance_book / "glossary.md"
     glossary.write_text(
         glossary.read_text().replace("gamma\n", "delta\n  Nobody uses it.\n\ngamma\n"),
         encoding="utf-8",
     )
-    result = sphinx(fixture_book, tmp_path / "out", strict=False)
-    assert "glossary term 'delta' is not used in any document" in result.stderr
-    assert sphinx(fixture_book, tmp_path / "strict").returncode != 0, "-W lets it pass"
+    result = sphinx(concordance_book, tmp_path / "out", strict=False)
+    assert "glossary term 'delta' is not used in any document" in result.log
+    assert sphinx(concordance_book, tmp_path / "strict").status != 0, "-W lets it pass"
 
 
-def test_fixture_incremental_build_rewrites_the_glossary(fixture_book, tmp_path):
+def test_fixture_incremental_build_rewrites_the_glossary(concordance_book, tmp_path):
     out = tmp_path / "out"
-    assert sphinx(fixture_book, out).returncode == 0
-    third = fixture_book / "third.md"
+    assert sphinx(concordance_book, out).status == 0
+    third = concordance_book / "third.md"
     third.write_text(third.read_text() + "\nNow it uses {term}`beta`.\n", encoding="utf-8")
-    second = fixture_book / "second.md"
+    second = concordance_book / "second.md"
     second.write_text(second.read_text().replace("{term}`Alpha`", "Alpha"), encoding="utf-8")
-    result = sphinx(fixture_book, out)  # same output and doctrees: incremental
-    assert result.returncode == 0, result.stderr
-    assert "glossary" in result.stdout  # re-read, though its source did not change
+    result = sphinx(concordance_book, out)  # same output and doctrees: incremental
+    assert result.status == 0, result
+    # Read again, though its source did not change.
+    assert re.search(r"^reading sources\.\.\. \[[ \d]+%\] glossary$", result.log, re.MULTILINE)
     links = used_in(out / "html" / "glossary.html")
     assert links["beta"] == [
         ("First chapter", "first.html#glossary-use-beta"),
@@ -129,18 +124,18 @@ def test_fixture_incremental_build_rewrites_the_glossary(fixture_book, tmp_path)
     assert links["alpha"] == [("First chapter", "first.html#glossary-use-alpha")]
 
 
-def test_fixture_parallel_build_gives_the_same_concordance(fixture_book, tmp_path):
-    serial = sphinx(fixture_book, tmp_path / "serial")
-    parallel = sphinx(fixture_book, tmp_path / "parallel", "html", "-j", "2")
-    assert serial.returncode == 0 and parallel.returncode == 0, parallel.stderr
+def test_fixture_parallel_build_gives_the_same_concordance(concordance_book, tmp_path):
+    serial = sphinx(concordance_book, tmp_path / "serial")
+    parallel = sphinx(concordance_book, tmp_path / "parallel", "html", parallel=2)
+    assert serial.status == 0 and parallel.status == 0, parallel
     assert used_in(tmp_path / "parallel" / "html" / "glossary.html") == used_in(
         tmp_path / "serial" / "html" / "glossary.html"
     )
 
 
-def test_fixture_latex_links_the_uses_with_page_numbers(fixture_book, tmp_path):
-    result = sphinx(fixture_book, tmp_path / "out", "latex")
-    assert result.returncode == 0, result.stderr
+def test_fixture_latex_links_the_uses_with_page_numbers(concordance_book, tmp_path):
+    result = sphinx(concordance_book, tmp_path / "out", "latex")
+    assert result.status == 0, result
     (tex,) = (tmp_path / "out" / "latex").glob("*.tex")
     source = tex.read_text(encoding="utf-8")
     for label in ("first:glossary-use-alpha", "second:second-gamma"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 
-from conftest import CHAPTERS, require
-from pdf_reader import outline
+from conftest import CHAPTERS, chapters_in_book_order, require
+from pdf_reader import outline, page_texts
 from pypdf import PdfReader
 
 
@@ -47,6 +47,18 @@ def test_metadata(pdf):
     assert info.title == "Six Essays from the Python Community"
     assert "Glyph Lefkowitz" in info.author and "Tim Peters" in info.author
     assert info.subject and info["/Keywords"]
+
+
+def test_pdf_names_every_author(pdf):
+    """Every chapter's author, from its front matter, in the PDF's Author and
+    on its title page, in the order of the book."""
+    require("pdftotext")
+    authors = list(dict.fromkeys(c.author for c in chapters_in_book_order()))
+    assert PdfReader(pdf.outdir).metadata.author.split("; ") == authors
+    title_page = " ".join(page_texts(pdf.outdir)[0:3]).split()
+    named = " ".join(title_page)
+    positions = [named.index(author) for author in authors]
+    assert positions == sorted(positions), f"the title page names {authors} out of order"
 
 
 def test_outline_lists_every_chapter_with_its_sections(pdf):

@@ -1,15 +1,14 @@
-"""Two clean builds of the same commit, in two different folders, give the same
-bytes: the web edition, the ePub and the PDF. No build date appears anywhere;
-the only date is SOURCE_DATE_EPOCH, which the Makefile takes from the last
-commit.
+"""A copy of the project, committed and built elsewhere, gives the same bytes as
+this checkout's own editions: the web edition, the ePub and the PDF. No build
+date appears anywhere; the only date is the edition's.
 
-The working tree is copied twice, each copy committed as it is with a fixed
-date long past (2001-02-03 04:05:06 UTC): the two commits are the same commit
-(same hash), and any date of today in the output is a build date that leaked.
-The copies are built with the Makefile's own targets (`make html epub pdf
-BUILDDIR=...`), at different times, one in UTC with umask 022 and the other in
-another time zone with umask 077, so that neither the clock, nor the folder,
-nor file permissions can hide in the output.
+The session's editions are built with SOURCE_DATE_EPOCH set to a fixed moment
+far from today (conftest.EDITION_EPOCH). The working tree is copied into
+another folder and committed there at that very moment, and the copy is built
+with the Makefile's own targets and no SOURCE_DATE_EPOCH at all (the Makefile
+takes the date from the copy's own history, tools/edition-date), in another
+time zone, with another umask: so neither the clock, nor the folder, nor file
+permissions, nor where the date comes from can hide in the output.
 """
 
 from __future__ import annotations
@@ -20,19 +19,27 @@ import re
 import shutil
 import subprocess
 import sys
-import time
+import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_fixture_book, require
+from conftest import (
+    EDITION_EPOCH,
+    ROOT,
+    Build,
+    build_book,
+    checkout,
+    copy_book,
+    copy_env,
+    git,
+    require,
+    working_tree_files,
+)
 from pypdf import PdfReader
-from test_bad_input import share_static
 
-#: The commit date of both copies: 2001-02-03 04:05:06 UTC.
-EPOCH = 981173106
-EPOCH_DATE = dt.datetime.fromtimestamp(EPOCH, dt.UTC)
+EPOCH_DATE = dt.datetime.fromtimestamp(EDITION_EPOCH, dt.UTC)
 TEX = ("xelatex", "latexmk", "xindy")
 
 
@@ -58,63 +65,11 @@ class Copy:
         return book
 
 
-def working_tree_files() -> list[str]:
-    """Every file of the working tree that git would commit (tracked or new,
-    not ignored), as it is now."""
-    out = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return sorted(name for name in set(out.split("\0")) if name and (ROOT / name).is_file())
-
-
-def git(root: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_AUTHOR_NAME": "Reproducibility test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Reproducibility test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "GIT_AUTHOR_DATE": f"@{EPOCH} +0000",
-        "GIT_COMMITTER_DATE": f"@{EPOCH} +0000",
-    }
-    return subprocess.run(
-        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
-    ).stdout.strip()
-
-
-def checkout(files: list[str], root: Path) -> str:
-    """Copy the working tree to ``root`` and commit it; return the commit."""
-    for name in files:
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)  # mtimes kept: make sees the venv as up to date
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "--no-verify", "--message", "The book as it is")
-    return git(root, "rev-parse", "HEAD")
-
-
-def copy_env() -> dict[str, str]:
-    """The environment for `make` in a copy: SOURCE_DATE_EPOCH unset (the
-    Makefile takes it from the copy's commit), and this checkout's uv, so that
-    the copy does not bootstrap one of its own into .tools/."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    uv = shutil.which("uv") or ROOT / ".tools" / "bin" / "uv"
-    env["UV"] = str(uv)
-    return env
-
-
 def build(root: Path, tz: str, umask: int) -> Copy:
     with_pdf = all(shutil.which(program) for program in TEX)
     targets = ["html", "epub", *(["pdf"] if with_pdf else [])]
     env = copy_env()
     env["TZ"] = tz
-    installed = f"{sys.prefix}/.installed"
     result = subprocess.run(
         [
             "make",
@@ -125,7 +80,7 @@ def build(root: Path, tz: str, umask: int) -> Copy:
             f"BUILDDIR={root / '_build'}",
             f"VENV={sys.prefix}",  # the environment these tests run in
             "-o",
-            installed,  # never reinstall it from a copy
+            f"{sys.prefix}/.installed",  # never reinstall it from a copy
         ],
         capture_output=True,
         text=True,
@@ -139,16 +94,10 @@ def build(root: Path, tz: str, umask: int) -> Copy:
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory) -> tuple[Copy, Copy]:
-    files = working_tree_files()
-    base = tmp_path_factory.mktemp("reproducible")
-    first, second = base / "a", base / "second-checkout" / "in-another-folder"
-    checkout(files, first)
-    checkout(files, second)
-    return (
-        build(first, tz="UTC", umask=0o022),
-        build(second, tz="Pacific/Chatham", umask=0o077),
-    )
+def copy(tmp_path_factory) -> Copy:
+    root = tmp_path_factory.mktemp("reproducible") / "another-checkout" / "elsewhere"
+    checkout(working_tree_files(), root)
+    return build(root, tz="Pacific/Chatham", umask=0o077)
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -174,24 +123,31 @@ def assert_same_trees(a: dict[str, bytes], b: dict[str, bytes], what: str) -> No
     )
 
 
+def the_epub(epub: Build) -> Path:
+    (book,) = (epub.outdir.parent / "epub").glob("*.epub")
+    return book
+
+
 # -- The same commit, the same bytes -------------------------------------------------------
 
 
-def test_both_copies_are_the_same_commit(copies):
-    first, second = copies
-    assert first.commit == second.commit
+def test_the_copy_takes_its_date_from_its_own_history(copy):
+    assert git(copy.root, "log", "-1", "--format=%ct") == str(EDITION_EPOCH)
+    shown = subprocess.run(
+        [str(copy.root / "tools" / "edition-date")], capture_output=True, text=True, check=True,
+        env=copy_env(),
+    ).stdout.strip()  # fmt: skip
+    assert shown == str(EDITION_EPOCH)
 
 
-def test_html_is_byte_identical(copies):
-    first, second = copies
-    assert_same_trees(tree(first.html), tree(second.html), "HTML")
+def test_html_is_byte_identical(copy, html):
+    assert_same_trees(tree(html.outdir), tree(copy.html), "HTML")
 
 
-def test_epub_is_byte_identical(copies):
-    first, second = copies
-    a, b = first.epub.read_bytes(), second.epub.read_bytes()
+def test_epub_is_byte_identical(copy, epub):
+    a, b = the_epub(epub).read_bytes(), copy.epub.read_bytes()
     if a != b:  # say which member differs, not only that the zips do
-        with zipfile.ZipFile(first.epub) as za, zipfile.ZipFile(second.epub) as zb:
+        with zipfile.ZipFile(the_epub(epub)) as za, zipfile.ZipFile(copy.epub) as zb:
             assert_same_trees(
                 {i.filename: za.read(i) for i in za.infolist()},
                 {i.filename: zb.read(i) for i in zb.infolist()},
@@ -200,8 +156,8 @@ def test_epub_is_byte_identical(copies):
     assert a == b, f"ePub: the zip headers differ at {first_difference(a, b)}"
 
 
-def test_epub_zip_dates_and_modes_are_fixed(copies):
-    with zipfile.ZipFile(copies[0].epub) as book:
+def test_epub_zip_dates_and_modes_are_fixed(copy):
+    with zipfile.ZipFile(copy.epub) as book:
         infos = book.infolist()
     assert infos[0].filename == "mimetype"
     assert infos[0].compress_type == zipfile.ZIP_STORED
@@ -211,12 +167,11 @@ def test_epub_zip_dates_and_modes_are_fixed(copies):
         assert info.external_attr >> 16 == 0o100644, f"{info.filename}: {oct(info.external_attr)}"
 
 
-def test_pdf_is_byte_identical(copies):
-    first, second = copies
-    if not first.with_pdf:
+def test_pdf_is_byte_identical(copy, pdf):
+    if not copy.with_pdf:
         for program in TEX:
             require(program)
-    a, b = first.pdf.read_bytes(), second.pdf.read_bytes()
+    a, b = pdf.outdir.read_bytes(), copy.pdf.read_bytes()
     assert a == b, f"PDF: {first_difference(a, b)}"
 
 
@@ -242,7 +197,7 @@ def today_strings() -> set[str]:
 
 def texts_of(copy: Copy) -> dict[str, str]:
     """Every text a reader or a tool can see: the web edition's files, the
-    ePub's members and the PDF (its text and its uncompressed objects)."""
+    ePub's members and the PDF (its text and its metadata)."""
     out = {
         f"html/{name}": data.decode("utf-8", "replace") for name, data in tree(copy.html).items()
     }
@@ -263,72 +218,85 @@ def texts_of(copy: Copy) -> dict[str, str]:
     return out
 
 
-def test_no_build_date_anywhere(copies):
+def test_no_build_date_anywhere(copy):
     leaks = [
         f"{where}: {today!r}"
-        for where, text in texts_of(copies[0]).items()
+        for where, text in texts_of(copy).items()
         for today in today_strings()
         if today in text
     ]
     assert not leaks, "a build date leaked into the output:\n" + "\n".join(leaks[:20])
 
 
-def test_source_date_epoch_is_the_last_commit(copies):
-    """The dates the formats carry are the commit's, which the Makefile
-    passes as SOURCE_DATE_EPOCH (nobody set it for these builds)."""
-    copy = copies[0]
+def test_the_editions_carry_the_edition_date_and_year(copy):
+    """The dates the editions carry are the commit's, which the Makefile
+    passes as SOURCE_DATE_EPOCH (nobody set it for this build); the
+    copyright years are the essays' and the edition's, never the clock's."""
     texts = texts_of(copy)
-    # The ePub's last-modified date.
     (modified,) = re.findall(
         r'<meta property="dcterms:modified">([^<]+)</meta>', texts["epub/content.opf"]
     )
     assert modified == EPOCH_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
-    # The copyright line's "%Y" is the commit's year (extensions/copyright_year.py).
     (rights,) = re.findall(r"<dc:rights>([^<]+)</dc:rights>", texts["epub/content.opf"])
-    assert f"edition {EPOCH_DATE.year} the editors" in rights
-    shown = {
-        year
-        for name, text in texts.items()
-        if name.startswith("html/") and name.endswith(".html")
-        for year in re.findall(r"edition (\d{4}) the editors", text)
-    }
-    assert shown <= {str(EPOCH_DATE.year)}, f"the web edition's copyright line: {shown}"
+    edition_year = re.search(
+        r'^version = release = "(\d{4})\.', (ROOT / "conf.py").read_text(), re.M
+    )[1]
+    assert f"© {edition_year} " in rights
+    assert str(EPOCH_DATE.year) not in rights and str(dt.date.today().year + 5) not in rights
     if copy.with_pdf:
         info = PdfReader(copy.pdf).metadata
         assert info.creation_date == EPOCH_DATE, info.get("/CreationDate")
         assert info.modification_date in (None, EPOCH_DATE), info.get("/ModDate")
 
 
-# -- The extensions on the fixture book ------------------------------------------------------
+# -- Where the date comes from without a history of its own --------------------------------
+
+
+def test_a_git_archive_knows_its_commit_date(tmp_path):
+    """A tarball made by `git archive` has no history; git writes the commit's
+    date into .edition-date as it makes it (export-subst). Unpacked inside
+    another repository, the book still takes its own date, not that one's."""
+    source = tmp_path / "source"
+    checkout(working_tree_files(), source, epoch=EDITION_EPOCH - 86400)
+    archive = tmp_path / "book.tar"
+    git(source, "archive", "--format=tar", "--output", str(archive), "HEAD")
+    other = tmp_path / "another-repository"
+    other.mkdir()
+    git(other, "init", "--quiet")
+    (other / "README").write_text("another project\n")
+    git(other, "add", "README")
+    git(other, "commit", "--quiet", "-m", "another project")  # dated EDITION_EPOCH
+    with tarfile.open(archive) as tar:
+        tar.extractall(other / "book", filter="data")
+    shown = subprocess.run(
+        [str(other / "book" / "tools" / "edition-date")], capture_output=True, text=True,
+        check=True, env=copy_env(),
+    ).stdout.strip()  # fmt: skip
+    assert shown == str(EDITION_EPOCH - 86400)
+
+
+# -- The ePub's archive, on the fixture book ----------------------------------------------------
 
 
 def test_fixture_epub_is_byte_identical_with_fixed_zip_headers(tmp_path):
-    """extensions/reproducible_epub.py and copyright_year.py on the small
-    fixture book: two ePub builds, into two folders, with different umasks,
-    some seconds apart (the zip format keeps times to 2 seconds)."""
-    book = tmp_path / "book"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "book", book)
-    share_static(book)
-    env = {**os.environ, "SOURCE_DATE_EPOCH": str(EPOCH)}
+    """book.epub's archive on the fixture book: two builds, into two folders,
+    with different umasks, give the same bytes, every member dated
+    SOURCE_DATE_EPOCH."""
+    book = copy_book(tmp_path)
     epubs = []
     for name, umask in (("one", 0o022), ("two-elsewhere", 0o077)):
-        out = tmp_path / name
-        result = build_fixture_book(
-            book,
-            out,
-            "epub",
-            tmp_path / f"{name}-doctrees",
-            env=env,
-            preexec_fn=lambda umask=umask: os.umask(umask),
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        (epub,) = out.glob("*.epub")
+        before = os.umask(umask)
+        try:
+            built = build_book(
+                book, "epub", tmp_path / name, doctrees=tmp_path / f"{name}-doctrees"
+            )
+        finally:
+            os.umask(before)
+        assert built.status == 0, built
+        (epub,) = built.outdir.glob("*.epub")
         epubs.append(epub)
-        time.sleep(2.1)
     assert epubs[0].read_bytes() == epubs[1].read_bytes()
     with zipfile.ZipFile(epubs[0]) as archive:
         infos = archive.infolist()
-        rights = re.findall(r"<dc:rights>([^<]+)</dc:rights>", archive.read("content.opf").decode())
     assert [i.filename for i in infos[:1]] == ["mimetype"]
     assert {i.date_time for i in infos} == {EPOCH_DATE.timetuple()[:6]}
-    assert rights and all(f"edition {EPOCH_DATE.year}" in r for r in rights), rights

@@ -39,7 +39,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, SPHINX_STRICT, Build, Chapter, require
+from conftest import CHAPTERS, ROOT, Build, Chapter, build_book, require
 from fidelity import author_text
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -359,9 +359,9 @@ def test_chapter_opens_with_title_byline_length_and_lede(chapter: Chapter, html)
     assert chapter.front_matter["author"] in byline.get_text()
     assert byline.select_one("p.reading-time.editorial"), "no length under the byline"
     # Glyph's essays open with his one-sentence summary; Tim Peters's has none.
-    source = (ROOT / "docs" / f"{chapter.docname}.md").read_text(encoding="utf-8")
-    if "{.lede}" in source:
+    if "lede" in chapter.front_matter:
         assert after.name == "p" and "lede" in after["class"]
+        assert " ".join(after.get_text().split()) == chapter.description
 
 
 def _author_words(article) -> int:
@@ -379,7 +379,8 @@ def test_length_counts_the_authors_words_only(chapter: Chapter, html):
     received = len((ROOT / "sources" / chapter.source).read_text(encoding="utf-8").split())
     assert abs(words - received) <= 0.05 * received, (words, received)
     minutes = article.select_one(".reading-time-minutes").get_text()
-    assert minutes == f"about {math.ceil(words / WPM)} minutes"
+    n = math.ceil(words / WPM)
+    assert minutes == f"about {n} minute{'s' if n != 1 else ''}"
 
 
 @pytest.mark.parametrize("mode", [MODES[0], MODES[3]], ids=lambda m: m.name)
@@ -568,7 +569,7 @@ def test_chapter_link_preview_metadata(chapter: Chapter, html):
     fm = chapter.front_matter
     assert _meta(soup, "og:title") == chapter.title
     assert _meta(soup, "og:type") == "article"
-    assert _meta(soup, "og:description") == " ".join(str(fm["summary"]).split())
+    assert _meta(soup, "og:description") == chapter.description
     assert _meta(soup, "article:author") == fm["author"]
     assert _meta(soup, "article:published_time") == str(fm["date"])
     assert _meta(soup, "og:site_name")
@@ -592,12 +593,21 @@ def test_every_page_has_a_social_card(page, html):
     assert _meta(soup, "twitter:card") == "summary_large_image"
 
 
+def local_file(outdir: Path, page: str, href: str) -> Path:
+    """The file a page's address leads to, in a site served from ``outdir``
+    (the 404 page's addresses are absolute from the root: it is served at any
+    depth)."""
+    path = unquote(urlsplit(href).path)
+    base = outdir if path.startswith("/") else (outdir / page).parent
+    return (base / path.lstrip("/")).resolve()
+
+
 def test_favicon_is_our_own(html):
     for page in PAGES:
         soup = soup_of(html.outdir / page)
         icon = soup.select_one('link[rel~="icon"]')
         assert icon is not None, page
-        assert (html.outdir / page).parent.joinpath(icon["href"]).resolve().is_file(), page
+        assert local_file(html.outdir, page, icon["href"]).is_file(), page
 
 
 # -- Builds as Read the Docs and `make all` make them ----------------------------------
@@ -745,8 +755,7 @@ def test_local_downloads_appear_once_the_files_are_built(tmp_path):
             links = {a.get_text(strip=True): a for a in block.select("a")}
             assert set(links) == {"ePub", "PDF"}
             for a in links.values():
-                target = (build.outdir / page).parent / unquote(a["href"])
-                assert target.resolve().is_file(), f"{page}: {a['href']}"
+                assert local_file(build.outdir, page, a["href"]).is_file(), f"{page}: {a['href']}"
                 assert a.has_attr("download")
     assert (build.outdir / "downloads" / epub.name).read_bytes() == epub.read_bytes()
     assert (build.outdir / "downloads" / pdf.name).read_bytes() == pdf.read_bytes()
@@ -757,35 +766,14 @@ def test_download_links_resolve_in_the_main_build(html):
     points at a file that is not there."""
     for page in PAGES:
         for a in soup_of(html.outdir / page).select(".book-downloads a"):
-            target = (html.outdir / page).parent / unquote(a["href"])
-            assert target.resolve().is_file(), f"{page}: {a['href']}"
+            assert local_file(html.outdir, page, a["href"]).is_file(), f"{page}: {a['href']}"
 
 
-# -- The extensions on a fixture book (tests/fixtures/web-book) ------------------------
-
-FIXTURE = ROOT / "tests" / "fixtures" / "web-book"
+# -- The web edition's parts on the fixture book ---------------------------------------
 
 
-def build_fixture(outdir: Path, *options: str, **env: str) -> Path:
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "sphinx", *SPHINX_STRICT, "-q", "-b", "html"),
-            *options,
-            str(FIXTURE),
-            str(outdir),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("READTHEDOCS")}, **env},
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return outdir
-
-
-def test_fixture_words_counted_by_hand(tmp_path):
-    out = build_fixture(tmp_path / "html")
-    byline = soup_of(out / "essays" / "counting.html").select_one(".byline")
+def test_fixture_words_counted_by_hand(fixture_html):
+    byline = soup_of(fixture_html.outdir / "essays" / "third.html").select_one(".byline")
     # Title 2, lede 5, paragraph 6 (not the marker), the lost image's words 2
     # (not its label), "Don't single-file 3.11 — end" 4, the note 3; the
     # editor's note and the byline are the editor's.
@@ -794,57 +782,67 @@ def test_fixture_words_counted_by_hand(tmp_path):
     assert "editorial" in byline.select_one(".reading-time")["class"]
 
 
-def test_fixture_local_build_has_no_sitemap_downloads_or_base(tmp_path):
-    out = build_fixture(tmp_path / "html")
+def test_fixture_local_build_has_no_sitemap_downloads_or_base(fixture_html):
+    out = fixture_html.outdir
     assert not (out / "sitemap.xml").exists()
     assert not (out / "robots.txt").exists()
     assert not soup_of(out / "index.html").select(".book-downloads")
     page = soup_of(out / "404.html")
     assert page.find("base") is None
     assert page.select_one("article h1").get_text() == "Page not found"
+    assert page.select_one('link[rel="stylesheet"]')["href"].startswith("/_static/")
     # Pages with no summary of their own get the book's description.
-    assert _meta(soup_of(out / "index.html"), "description") == (
-        "A book of one chapter, for the tests."
-    )
-    chapter = soup_of(out / "essays" / "counting.html")
-    assert _meta(chapter, "description") == "A summary of five words."
-    assert _meta(chapter, "article:published_time") == "2024-05"
+    description = _meta(soup_of(out / "index.html"), "description")
+    assert description and description.startswith("Six essays from the Python community")
+    chapter = soup_of(out / "essays" / "second.html")
+    assert _meta(chapter, "description") == "The editors’ summary of the second essay."
+    assert _meta(chapter, "article:published_time") == "2024-09"
     assert _meta(chapter, "og:type") == "article"
 
 
-def test_fixture_with_canonical_address(tmp_path):
-    out = build_fixture(tmp_path / "html", "-D", "html_baseurl=https://example.org/book/")
+def test_fixture_with_canonical_address(fixture_book, tmp_path):
+    built = build_book(fixture_book, "html", tmp_path / "html", doctrees=tmp_path / "doctrees",
+                       overrides={"html_baseurl": "https://example.org/book/"})  # fmt: skip
+    assert built.status == 0, built
+    out = built.outdir
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locs == [
-        "https://example.org/book/essays/counting.html",
-        "https://example.org/book/genindex.html",
-        "https://example.org/book/index.html",
-    ]
+        f"https://example.org/book/{page}"
+        for page in ["essays/first.html", "essays/second.html", "essays/third.html",
+                     "genindex.html", "glossary.html", "index.html", "sources.html"]
+    ]  # fmt: skip
     assert "Sitemap: https://example.org/book/sitemap.xml" in (out / "robots.txt").read_text()
-    head = soup_of(out / "404.html").head
-    first = head.find(True)
-    assert first.name == "base" and first["href"] == "https://example.org/book/"
+    # The 404 page's addresses are absolute from the edition's root (the
+    # canonical address's path), so that it works at any depth.
+    page = soup_of(out / "404.html")
+    addresses = [
+        t.get("href") or t.get("src") for t in page.select("link[href], script[src], a[href]")
+    ]
+    local = [a for a in addresses if a and "://" not in a and not a.startswith("#")]
+    assert local and all(a.startswith("/book/") for a in local), local
 
 
-def test_fixture_downloads_from_the_build_folder(tmp_path):
+def test_fixture_downloads_from_the_build_folder(fixture_book, tmp_path):
     (tmp_path / "latex").mkdir()
-    (tmp_path / "latex" / "fixture-book.pdf").write_bytes(b"%PDF" + b"." * 1500)
-    out = build_fixture(tmp_path / "html")
-    block = soup_of(out / "essays" / "counting.html").select_one("footer .book-downloads")
+    (tmp_path / "latex" / "six-essays-python-community.pdf").write_bytes(b"%PDF" + b"." * 1500)
+    built = build_book(fixture_book, "html", tmp_path / "html", doctrees=tmp_path / "doctrees")
+    assert built.status == 0, built
+    block = soup_of(built.outdir / "essays" / "third.html").select_one("footer .book-downloads")
     (link,) = block.select("a")
-    assert link.get_text() == "PDF" and link["href"] == "../downloads/fixture-book.pdf"
+    assert (
+        link.get_text() == "PDF" and link["href"] == "../downloads/six-essays-python-community.pdf"
+    )
     assert "(1.5 KB)" in block.get_text()
-    assert (out / "downloads" / "fixture-book.pdf").read_bytes().startswith(b"%PDF")
+    assert (
+        (built.outdir / "downloads" / "six-essays-python-community.pdf")
+        .read_bytes()
+        .startswith(b"%PDF")
+    )
 
 
 def test_read_the_docs_download_addresses():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("downloads", ROOT / "extensions" / "downloads.py")
-    downloads = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(downloads)
-    rtd_downloads = downloads.rtd_downloads
+    from book.web.downloads import rtd_downloads
 
     env = {
         "READTHEDOCS_CANONICAL_URL": "https://essays.example.org/fr/stable/",
