@@ -187,9 +187,6 @@ epub_tocdepth = 2
 epub_use_index = False  # Sphinx's genindex pages are not valid XHTML for EPUBCheck
 epub_exclude_files = [
     "search.html",  # no search in an e-reader
-    # Sphinx keeps the last build's settings here when conf.py changes; it is
-    # the builder's, not the book's (and an unknown type would be a warning).
-    ".buildinfo.bak",
     # The basic theme's files that no ePub page uses (EPUBCheck -u lists them).
     "_static/basic.css",
     "_static/minus.png",

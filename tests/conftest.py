@@ -13,6 +13,7 @@ import io
 import os
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import traceback
@@ -258,6 +259,85 @@ def copy_env() -> dict[str, str]:
     uv = shutil.which("uv") or ROOT / ".tools" / "bin" / "uv"
     env["UV"] = str(uv)
     return env
+
+
+# -- The book as Read the Docs builds it -----------------------------------------------------
+
+#: Read the Docs' stages, in the order it runs them (build.jobs may override each).
+RTD_STAGES = (
+    "post_checkout", "post_system_dependencies", "pre_create_environment",
+    "post_create_environment", "pre_install", "install", "post_install", "pre_build", "build",
+    "post_build",
+)  # fmt: skip
+#: Where Read the Docs serves a version: the canonical address's path.
+RTD_PATH = "/en/latest/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class ReadTheDocsBuild:
+    checkout: Path
+    output: Path  # $READTHEDOCS_OUTPUT
+    canonical: str
+    port: int
+    log: str
+
+
+@pytest.fixture(scope="session")
+def read_the_docs(tmp_path_factory) -> ReadTheDocsBuild:
+    """The book built as Read the Docs builds it: the jobs of .readthedocs.yaml,
+    in Read the Docs' order, in a clean copy of the project, with Read the Docs'
+    environment variables, in a fresh virtual environment that has only what
+    the jobs install (the docs group: an extension that imports a test-only
+    package fails here). The canonical address names a port on this machine,
+    where the web edition's tests serve the result."""
+    config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    where = tmp_path_factory.mktemp("read-the-docs")
+    clone = where / "checkouts" / "latest"
+    checkout(working_tree_files(), clone)
+    venv = where / "envs" / "latest"
+    subprocess.run(["python3", "-m", "venv", str(venv)], check=True)  # create_environment
+    port = free_port()
+    canonical = f"http://127.0.0.1:{port}{RTD_PATH}"
+    output = clone / "_readthedocs"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "VIRTUAL_ENV")},
+        "PATH": f"{venv / 'bin'}:{os.environ['PATH']}",
+        "READTHEDOCS": "True",
+        "READTHEDOCS_PROJECT": "six-essays",
+        "READTHEDOCS_LANGUAGE": "en",
+        "READTHEDOCS_VERSION": "latest",
+        "READTHEDOCS_VERSION_NAME": "latest",
+        "READTHEDOCS_VERSION_TYPE": "branch",
+        "READTHEDOCS_CANONICAL_URL": canonical,
+        "READTHEDOCS_OUTPUT": str(output),
+        "READTHEDOCS_VIRTUALENV_PATH": str(venv),
+        "READTHEDOCS_GIT_CLONE_URL": str(ROOT),
+        "READTHEDOCS_GIT_IDENTIFIER": "main",
+        "READTHEDOCS_GIT_COMMIT_HASH": git(clone, "rev-parse", "HEAD"),
+    }
+    env.pop("SPHINXOPTS", None)  # the Makefile's own, as on Read the Docs
+    jobs = config["build"].get("jobs", {})
+    log = []
+    for stage in RTD_STAGES:
+        steps = jobs.get(stage) or []
+        commands = [c for fmt in steps.values() for c in fmt] if isinstance(steps, dict) else steps
+        for command in commands:
+            result = subprocess.run(
+                ["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True,
+                check=False,
+            )  # fmt: skip
+            log.append(f"$ {command}\n{result.stdout}{result.stderr}")
+            assert result.returncode == 0, (
+                f"Read the Docs' {stage} job failed: {command}\n"
+                + (result.stdout + result.stderr)[-6000:]
+            )
+    return ReadTheDocsBuild(clone, output, canonical, port, "\n".join(log))
 
 
 # -- Fixture books, built in this process --------------------------------------------------

@@ -22,12 +22,9 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
 import re
-import socket
 import struct
 import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -39,7 +36,7 @@ from urllib.request import urlopen
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, Build, Chapter, build_book, require
+from conftest import CHAPTERS, ROOT, RTD_PATH, Build, Chapter, build_book, copy_book, require
 from fidelity import author_text
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -123,12 +120,6 @@ class QuietHandler(SimpleHTTPRequestHandler):
                 self.wfile.write(body)
             return
         super().send_error(code, message, explain)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(directory: Path, port: int = 0, prefix: str = "", not_found: Path | None = None):
@@ -613,48 +604,15 @@ def test_favicon_is_our_own(html):
 # -- Builds as Read the Docs and `make all` make them ----------------------------------
 
 
-def make_html(builddir: Path, **env: str) -> Build:
-    result = subprocess.run(
-        [
-            "make",
-            "--no-print-directory",
-            "-C",
-            str(ROOT),
-            "html",
-            f"BUILDDIR={builddir}",
-            f"VENV={sys.prefix}",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, **env},
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"make html failed:\n{log[-6000:]}"
-    return Build(builddir / "html", log)
-
-
-RTD_PATH = "/en/latest/"
-
-
 @pytest.fixture(scope="module")
-def rtd(tmp_path_factory):
-    """The web edition built as on Read the Docs, served below /en/latest/
-    on a port chosen first (the canonical address names it), with 404.html
-    for every missing address, as Read the Docs serves it."""
-    port = free_port()
-    canonical = f"http://127.0.0.1:{port}{RTD_PATH}"
-    build = make_html(
-        tmp_path_factory.mktemp("rtd"),
-        READTHEDOCS="True",
-        READTHEDOCS_CANONICAL_URL=canonical,
-        READTHEDOCS_PROJECT="six-essays",
-        READTHEDOCS_LANGUAGE="en",
-        READTHEDOCS_VERSION="latest",
-    )
-    server = serve(build.outdir, port, prefix=RTD_PATH, not_found=build.outdir / "404.html")
+def rtd(read_the_docs):
+    """The web edition built as on Read the Docs (conftest.read_the_docs),
+    served below /en/latest/ on the port its canonical address names, with
+    404.html for every missing address, as Read the Docs serves it."""
+    outdir = read_the_docs.output / "html"
+    server = serve(outdir, read_the_docs.port, prefix=RTD_PATH, not_found=outdir / "404.html")
     try:
-        yield build, canonical
+        yield Build(outdir, read_the_docs.log), read_the_docs.canonical
     finally:
         server.shutdown()
         server.server_close()
@@ -733,32 +691,41 @@ def test_rtd_404_page_works_at_any_depth(rtd, browser):
 
 
 def test_local_downloads_appear_once_the_files_are_built(tmp_path):
-    """`make html` alone: no download link. With the ePub and PDF built beside
-    it (`make all`): every page links them, copied beside the HTML."""
-    build = make_html(tmp_path)
-    for page in PAGES:
-        assert not soup_of(build.outdir / page).select(".book-downloads"), page
-    assert not (build.outdir / "downloads").exists()
+    """A web edition alone: no download link. With the ePub and the PDF built
+    beside it (`make all`): every page links them, copied beside the HTML."""
+    book = copy_book(tmp_path)
+    builddir = tmp_path / "_build"
 
-    (tmp_path / "epub").mkdir()
-    (tmp_path / "latex").mkdir()
-    epub = tmp_path / "epub" / "six-essays-python-community.epub"
-    pdf = tmp_path / "latex" / "six-essays-python-community.pdf"
+    def build_html() -> Path:
+        built = build_book(book, "html", builddir / "html", doctrees=builddir / "doctrees")
+        assert built.status == 0, built
+        return built.outdir
+
+    outdir = build_html()
+    pages = sorted(p.relative_to(outdir).as_posix() for p in outdir.rglob("*.html"))
+    for page in pages:
+        assert not soup_of(outdir / page).select(".book-downloads"), page
+    assert not (outdir / "downloads").exists()
+
+    (builddir / "epub").mkdir()
+    (builddir / "latex").mkdir()
+    epub = builddir / "epub" / "six-essays-python-community.epub"
+    pdf = builddir / "latex" / "six-essays-python-community.pdf"
     epub.write_bytes(b"PK\x03\x04 an ePub stands here")
     pdf.write_bytes(b"%PDF-1.7 a PDF stands here")
-    build = make_html(tmp_path)  # the same build folder: an incremental build
-    for page in PAGES:
-        soup = soup_of(build.outdir / page)
+    outdir = build_html()  # the same build folder: an incremental build
+    for page in pages:
+        soup = soup_of(outdir / page)
         blocks = soup.select(".book-downloads")
         assert len(blocks) == 2, page
         for block in blocks:
             links = {a.get_text(strip=True): a for a in block.select("a")}
             assert set(links) == {"ePub", "PDF"}
             for a in links.values():
-                assert local_file(build.outdir, page, a["href"]).is_file(), f"{page}: {a['href']}"
+                assert local_file(outdir, page, a["href"]).is_file(), f"{page}: {a['href']}"
                 assert a.has_attr("download")
-    assert (build.outdir / "downloads" / epub.name).read_bytes() == epub.read_bytes()
-    assert (build.outdir / "downloads" / pdf.name).read_bytes() == pdf.read_bytes()
+    assert (outdir / "downloads" / epub.name).read_bytes() == epub.read_bytes()
+    assert (outdir / "downloads" / pdf.name).read_bytes() == pdf.read_bytes()
 
 
 def test_download_links_resolve_in_the_main_build(html):

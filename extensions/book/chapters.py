@@ -33,6 +33,7 @@ import datetime as dt
 import os
 import re
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -388,24 +389,25 @@ def chapter_from_text(docname: str, text: str, today: dt.date) -> tuple[Chapter 
 # -- The records of a build -------------------------------------------------------------------
 
 
-def chapter_folder(app: Sphinx) -> str:
-    return app.config.book_chapters.strip("/")
-
-
 def is_chapter(env: BuildEnvironment, docname: str) -> bool:
     """A document in the chapters folder is a chapter, and nothing else is."""
     return docname.startswith(env.config.book_chapters.strip("/") + "/")
 
 
-def parse_all(app: Sphinx) -> None:
-    """Read every chapter's front matter, once, before any document is read."""
-    env = app.env
-    folder = Path(app.srcdir) / chapter_folder(app)
+#: The records read at config-inited, until the environment exists.
+_parsed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def parse_all(app: Sphinx, config) -> None:
+    """Read every chapter's front matter, once, before anything else: Sphinx's
+    own settings that name the authors are derived from them (book.identity)
+    before Sphinx compares the settings with the last build's."""
+    folder = Path(app.srcdir) / config.book_chapters.strip("/")
     today = edition_date()
-    records: dict[str, Chapter] = {}
+    found: dict[str, Chapter] = {}
     broken: set[str] = set()
     for path in sorted(folder.glob("*.md")):
-        docname = f"{chapter_folder(app)}/{path.stem}"
+        docname = f"{config.book_chapters.strip('/')}/{path.stem}"
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -423,12 +425,24 @@ def parse_all(app: Sphinx) -> None:
         if problems:
             broken.add(docname)
         if chapter is not None:
-            records[docname] = chapter
+            found[docname] = chapter
+    _parsed[app] = (found, broken)
+
+
+def parsed(app: Sphinx) -> list[Chapter]:
+    """The chapters read at config-inited, in the book's order."""
+    return ordered(_parsed[app][0].values())
+
+
+def attach(app: Sphinx) -> None:
+    """The records on the environment, where every part reads them."""
+    env = app.env
+    found, broken = _parsed.pop(app)
     previous = getattr(env, _RECORDS, None)
-    setattr(env, _RECORDS, records)
+    setattr(env, _RECORDS, found)
     env.book_chapters_broken = broken
     # Facts shown outside their own chapter changed: every page is read again.
-    env.book_chapters_changed = previous is not None and previous != records
+    env.book_chapters_changed = previous is not None and previous != found
 
 
 def records(env: BuildEnvironment) -> dict[str, Chapter]:
@@ -464,21 +478,16 @@ def book_order(env: BuildEnvironment) -> list[str]:
     return order + sorted(set(env.all_docs) - seen)
 
 
+def ordered(found) -> list[Chapter]:
+    """Chapters in the book's order: of first publication (the contents must
+    list them so: `book.checks.sources`), known before any document is read,
+    so that every page agrees, whenever it is read. A date known only to the
+    month (or the year) sorts at its end: the essay came out by then."""
+    return sorted(found, key=lambda c: (latest_day(c.date), c.title))
+
+
 def in_book_order(env: BuildEnvironment) -> list[Chapter]:
-    """The chapters in the book's order: of first publication (the contents
-    must list them so: `book.checks.sources`). Known before any document is
-    read, so that every page agrees, whenever it is read. A date known only to
-    the month (or the year) sorts at its end: the essay came out by then."""
-    return sorted(records(env).values(), key=lambda c: (latest_day(c.date), c.title))
-
-
-def authors(env: BuildEnvironment) -> list[tuple[str, str]]:
-    """Each author once, as ``(name, sort name)``, in the order of the book."""
-    out: dict[str, str] = {}
-    for chapter in in_book_order(env):
-        if chapter.author:
-            out.setdefault(chapter.author, chapter.author_sort)
-    return list(out.items())
+    return ordered(records(env).values())
 
 
 def outdated_when_facts_change(app: Sphinx, env: BuildEnvironment, *_sets) -> list[str]:
@@ -491,6 +500,8 @@ def outdated_when_facts_change(app: Sphinx, env: BuildEnvironment, *_sets) -> li
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("book_chapters", "essays", "env", types=[str])
-    # Before any other part's builder-inited handler: they read the records.
-    app.connect("builder-inited", parse_all, priority=100)
+    # Before book.identity's config-inited handler (150), which reads them,
+    # and every other part's builder-inited one.
+    app.connect("config-inited", parse_all, priority=100)
+    app.connect("builder-inited", attach, priority=100)
     app.connect("env-get-outdated", outdated_when_facts_change)

@@ -95,9 +95,16 @@ class Book:
 
 def book(env: BuildEnvironment) -> Book:
     """The book's identity, with the authors of the chapters as they are now."""
-    config = env.config
+    return of(env.config, chapters.in_book_order(env))
+
+
+def of(config: Config, in_order: list[chapters.Chapter]) -> Book:
+    """The book's identity from its settings and its chapters, in order."""
     years: dict[str, list[int]] = {}
-    for chapter in chapters.in_book_order(env):
+    authors: dict[str, str] = {}
+    for chapter in in_order:
+        if chapter.author:
+            authors.setdefault(chapter.author, chapter.author_sort)
         if chapter.author and chapter.year is not None:
             years.setdefault(chapter.author, []).append(chapter.year)
     return Book(
@@ -108,7 +115,7 @@ def book(env: BuildEnvironment) -> Book:
         description=" ".join(config.book_description.split()),
         subjects=tuple(config.book_subjects),
         edition=config.version,
-        authors=tuple(chapters.authors(env)),
+        authors=tuple(authors.items()),
         years_by_author=tuple((a, min(ys), max(ys)) for a, ys in years.items()),
     )
 
@@ -130,12 +137,14 @@ def check_config(app: Sphinx, config: Config) -> None:
     config.epub_description = " ".join(config.book_description.split())
 
 
-def derive(app: Sphinx) -> None:
+def derive(app: Sphinx, config: Config) -> None:
     """Sphinx's own settings that name the authors or the rights, from the
-    chapters' records (read at builder-inited, before this)."""
-    the_book = book(app.env)
-    app.config.author = app.config.epub_author = chapters.names(the_book.author_names)
-    app.config.copyright = app.config.epub_copyright = the_book.rights
+    chapters' records (book.chapters reads them just before), set before
+    Sphinx compares the settings with the last build's: the same on every
+    build, they never make it read everything again."""
+    the_book = of(config, chapters.parsed(app))
+    config.author = config.epub_author = chapters.names(the_book.author_names)
+    config.copyright = config.epub_copyright = the_book.rights
 
 
 def setup(app: Sphinx) -> None:
@@ -145,6 +154,5 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("book_description", "", "env", types=[str])
     app.add_config_value("book_subjects", [], "env", types=[list, tuple])
     app.connect("config-inited", check_config)
-    # After book.chapters has read the records (100), before Sphinx's ePub
-    # builder checks its settings (500).
-    app.connect("builder-inited", derive, priority=150)
+    # After book.chapters has read the records (100).
+    app.connect("config-inited", derive, priority=150)

@@ -8,6 +8,8 @@
 * `downloads`: the ePub and the PDF, one click away from every page;
 * `meta`: what link previews and search engines read about each page;
 * `sitemap`: ``sitemap.xml`` and ``robots.txt`` under a canonical address;
+* `output`: whatever happened to the last build, the next one writes what a
+  clean build writes;
 * the social cards are drawn by `book.artwork`.
 
 The order of the ``html-page-context`` handlers is written once, in
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, reading_time, sitemap
+from . import downloads, output, reading_time, sitemap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,3 +54,4 @@ def setup(app: Sphinx) -> None:
     reading_time.setup(app)
     downloads.setup(app)
     sitemap.setup(app)
+    output.setup(app)

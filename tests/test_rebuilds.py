@@ -1,0 +1,192 @@
+"""Whatever happened to the last build, the next one gives exactly what a clean
+build gives: after a build that changed nothing, after one chapter was touched,
+after a build that failed and was fixed, after one that was interrupted or that
+left a damaged record of itself, and under `make -j all`.
+
+The fixture book is built in this process (and, to be interrupted, in a
+process of its own); the PDF's case is the book's, through `make`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, Built, build_book, copy_book, make, require, sphinxopts
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def assert_same_output(clean: Path, other: Path, what: str) -> None:
+    a, b = tree(clean), tree(other)
+    assert sorted(a) == sorted(b), f"{what}: files differ: {sorted(set(a) ^ set(b))[:10]}"
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"{what}: {len(differ)} file(s) differ from a clean build: {differ[:10]}"
+
+
+def build(book: Path, where: Path, builder: str = "html", **options) -> Built:
+    return build_book(book, builder, where / builder, doctrees=where / "doctrees", **options)
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory) -> tuple[Path, Path]:
+    """The fixture book and its clean web edition."""
+    where = tmp_path_factory.mktemp("clean")
+    book = copy_book(where)
+    built = build(book, where / "out")
+    assert built.status == 0, built
+    return book, built.outdir
+
+
+def test_a_rebuild_that_changes_nothing_is_a_clean_build(clean, tmp_path):
+    book, clean_html = clean
+    for _ in range(2):
+        built = build(book, tmp_path)
+        assert built.status == 0, built
+    assert "no targets are out of date" in built.log
+    assert_same_output(clean_html, built.outdir, "a rebuild with nothing changed")
+
+
+def test_a_rebuild_after_touching_a_chapter_is_a_clean_build(clean, tmp_path):
+    book, clean_html = clean
+    assert build(book, tmp_path).status == 0
+    os.utime(book / "docs" / "essays" / "first.md")
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    assert "essays/first" in built.log
+    assert_same_output(clean_html, built.outdir, "a rebuild after one chapter was touched")
+
+
+def test_a_failed_build_once_fixed_gives_a_clean_build(clean, tmp_path):
+    _book, clean_html = clean
+    book = copy_book(tmp_path)
+    chapter = book / "docs" / "essays" / "second.md"
+    good = chapter.read_text(encoding="utf-8")
+    chapter.write_text(good.replace("naïve.", "{term}`naïve`."), encoding="utf-8")
+    assert build(book, tmp_path).status != 0
+    chapter.write_text(good, encoding="utf-8")
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    assert_same_output(clean_html, built.outdir, "a build after a failed one")
+
+
+def test_an_interrupted_build_resumes_to_a_clean_build(clean, tmp_path):
+    """Killed while it writes the pages (some written, some not, one perhaps
+    cut short), then run again: the same pages as a clean build."""
+    book, clean_html = clean
+    out = tmp_path / "html"
+    assert build(book, tmp_path).status == 0
+    for path in (book / "docs").rglob("*.md"):
+        os.utime(path)  # every page to write again
+    with subprocess.Popen(
+        [sys.executable, "-m", "sphinx", "-c", str(ROOT), *sphinxopts(), "-b", "html",
+         "-D", f"book_sources={book / 'sources'}", "-d", str(tmp_path / "doctrees"),
+         str(book / "docs"), str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    ) as process:  # fmt: skip
+        for line in process.stdout:
+            if line.startswith("writing output... ["):
+                process.send_signal(signal.SIGKILL)
+                break
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build ended before it could be interrupted"
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    assert_same_output(clean_html, built.outdir, "a build after an interrupted one")
+
+
+def test_an_unreadable_record_of_the_last_build_is_written_again(clean, tmp_path):
+    """A .buildinfo left empty (a full disk) made Sphinx crash with a traceback."""
+    book, clean_html = clean
+    assert build(book, tmp_path).status == 0
+    (tmp_path / "html" / ".buildinfo").write_bytes(b"")
+    built = build(book, tmp_path)
+    assert built.status == 0 and "Traceback" not in built.log, built
+    assert_same_output(clean_html, built.outdir, "a build after an empty .buildinfo")
+
+
+def test_a_removed_chapter_leaves_no_page_behind(tmp_path):
+    book = copy_book(tmp_path)
+    assert build(book, tmp_path).status == 0
+    assert (tmp_path / "html" / "essays" / "third.html").exists()
+    (book / "docs" / "essays" / "third.md").unlink()
+    (book / "sources" / "third.txt").unlink()
+    sums = book / "sources" / "SHA256SUMS"
+    kept = [line for line in sums.read_text().splitlines(True) if "third" not in line]
+    sums.write_text("".join(kept))
+    index = book / "docs" / "index.md"
+    index.write_text(index.read_text().replace("essays/third\n", ""))
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    clean = build(book, tmp_path / "clean")
+    assert_same_output(clean.outdir, built.outdir, "a build after a chapter was removed")
+
+
+def test_a_build_without_a_face_stops_naming_it_then_succeeds(tmp_path):
+    """The ePub's cover needs the book's faces; a missing one stops the build
+    with its name and the package that installs it. Installed (here: named
+    right again), the next build is a clean build."""
+    book = copy_book(tmp_path)
+    from conftest import ROOT as root  # conf.py's own faces
+
+    namespace: dict = {"__file__": str(root / "conf.py")}
+    exec(compile((root / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
+    faces = dict(namespace["book_fonts"])
+    missing = {**faces, "main": ("No Such Face", "fonts-no-such-face")}
+    failed = build(book, tmp_path, "epub", overrides={"book_fonts": missing})
+    assert failed.status != 0
+    assert any(
+        "No Such Face" in m and "fonts-no-such-face" in m and "system-deps" in m
+        for m in failed.messages
+    ), failed.messages
+    built = build(book, tmp_path, "epub")
+    assert built.status == 0, built
+    clean = build(book, tmp_path / "clean", "epub")
+    assert (built.outdir / "six-essays-python-community.epub").read_bytes() == (
+        clean.outdir / "six-essays-python-community.epub"
+    ).read_bytes()
+
+
+def test_the_pdf_after_a_failed_latex_run_is_a_clean_build(pdf, tmp_path):
+    """XeLaTeX fails (its fonts cannot be found: fontconfig is given no font
+    folder at all, and the book's own check of the faces is relaxed so that
+    LaTeX runs); once the fonts are back, `make pdf` succeeds on the first try
+    and gives the very PDF of a clean build (the session's)."""
+    for program in ("xelatex", "latexmk", "xindy"):
+        require(program)
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig/>\n')
+    env = {**os.environ, "FONTCONFIG_FILE": str(empty), "SPHINXOPTS": "-n --keep-going"}
+    failed = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "pdf", f"BUILDDIR={tmp_path}",
+         f"VENV={sys.prefix}"], capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert failed.returncode != 0, "XeLaTeX found the fonts"
+    assert "TeX Gyre Pagella" in failed.stdout + failed.stderr
+    rebuilt = make("pdf", tmp_path)
+    assert "Nothing to do" not in rebuilt.log
+    (book,) = (tmp_path / "latex").glob("*.pdf")
+    assert book.read_bytes() == pdf.outdir.read_bytes(), "not the PDF of a clean build"
+
+
+def test_make_j_all_links_the_downloads(tmp_path):
+    """`make -j4 all` builds the web edition after the ePub and the PDF it links."""
+    for program in ("xelatex", "latexmk", "xindy"):
+        require(program)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-j4", "-C", str(ROOT), "all", f"BUILDDIR={tmp_path}",
+         f"VENV={sys.prefix}"], capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = BeautifulSoup((tmp_path / "html" / "index.html").read_bytes(), "lxml")
+    links = {a.get_text(strip=True) for a in page.select(".book-downloads a")}
+    assert links == {"ePub", "PDF"}
