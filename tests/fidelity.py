@@ -1,12 +1,14 @@
-"""The one rule of EDITING.md, as code: every word of a received text appears
-in its chapter, in the same order (HTML, ePub) or in full (PDF).
+"""The one rule of EDITING.md, as the tests read it: every word of a received
+text appears in its chapter, in the same order (HTML, ePub) or in full (PDF),
+and (HTML, ePub) no word that is not in it appears as the author's.
 
 A *word* is a whitespace-separated token of the received text, folded to its
 letters and digits (so punctuation, quotes and list bullets do not count, and
 the curly quotes of the original survive any comparison). Footnote markers
-(the digits glued to a word, listed in footnote_markers.toml), the numbers of
-numbered lists and the line-number gutters of code listings (lines that are
-only a number, which EDITING.md drops) are normalised away; nothing else is.
+(the digits glued to a word, listed in footnote_markers.toml), the numbers and
+letters of numbered and lettered lists and the line-number gutters of code
+listings (lines that are only a number, which EDITING.md drops) are normalised
+away; nothing else is.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ MARKERS = tomllib.loads(
     (Path(__file__).parent / "footnote_markers.toml").read_text(encoding="utf-8")
 )["markers"]
 
-_LIST_NUMBER = re.compile(r"^\s*\d+\.\s")
+#: A numbered or lettered item's marker ("1.", "a."): the list's, not words.
+_LIST_NUMBER = re.compile(r"^\s*(?:\d+|[a-z])\.\s")
 _GUTTER_LINE = re.compile(r"^\s*\d+\s*$")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -125,6 +128,24 @@ def check_in_order(essay: str, fmt: str, expected: Sequence[str], actual: Sequen
             f"{essay} ({fmt}): word {lost + 1} of {len(expected)} is missing or out "
             f"of order: {context(expected, lost)}"
         )
+
+
+def check_exactly(essay: str, fmt: str, expected: Sequence[str], actual: Sequence[str]) -> None:
+    """Fail, naming the first word added or lost, unless the author's words
+    of the edition are the received text's, all of them and no other."""
+    expected, actual = list(expected), list(actual)
+    if expected == actual:
+        return
+    matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "insert" or (tag == "replace" and j2 > j1):
+            raise AssertionError(
+                f"{essay} ({fmt}): {' '.join(actual[j1:j2])!r} is not in the received text, "
+                f"after … {' '.join(actual[max(0, j1 - 6) : j1])} …"
+            )
+        if tag == "delete":
+            raise AssertionError(f"{essay} ({fmt}): lost {context(expected, i1)}")
+    raise AssertionError(f"{essay} ({fmt}): the words differ")  # unreachable
 
 
 def strip_trailing_digits(tokens: Iterable[str]) -> list[str]:

@@ -104,10 +104,72 @@ CASES: dict[str, list[Expect]] = {
     "not_utf8_text": [
         Expect("sources/second.txt", 3, "received text is not UTF-8: byte 0xe9 at column 81"),
     ],
+    # Text that passes as the author's: the chapter's author text is its
+    # received text, both ways (book.checks.fidelity)
+    "note_nested_badly": [
+        Expect(SECOND, 23, "fidelity: \"The editors' third sentence, which a reader would take"),
+    ],
+    "word_added": [Expect(SECOND, 15, "fidelity: 'fine' is not in the received text")],
+    "word_lost": [Expect(SECOND, 15, "fidelity: the chapter loses 'bold' (")],
+    "word_changed": [Expect(SECOND, 15, "fidelity: the chapter changes 'naïve.' into 'naive.'")],
+    "hidden_in_comment": [Expect(SECOND, 13, "fidelity: the chapter loses 'The second essay")],
+    "hidden_in_html_comment": [Expect(SECOND, 13, "fidelity: the chapter loses 'The second")],
+    "hidden_in_only": [
+        Expect(SECOND, 15, "an {only} block in a chapter: what it holds is in some editions"),
+        Expect(SECOND, 13, "fidelity: the chapter loses 'The second essay"),
+    ],
+    "hidden_in_raw": [
+        Expect(SECOND, 15, "raw latex in a chapter: what it holds is in some editions"),
+        Expect(SECOND, 13, "fidelity: the chapter loses 'The second essay"),
+    ],
+    "invented_link": [
+        Expect(SECOND, 15, "the link [a site](https://example.org/a-guess) is not one of the"),
+        Expect(SECOND, 8, "the front matter lists the original's link [a site]("),
+    ],
+    # Files from outside the book
+    "include_outside": [Expect(SECOND, 18, "no file is inserted into the book")],
+    "literalinclude_outside": [Expect(SECOND, 18, "no file is inserted into the book")],
+    "csv_table_outside": [Expect(SECOND, 18, "no file is inserted into the book")],
+    "remote_image": [
+        Expect(SECOND, 18, "the image 'https://example.org/picture.png' is not in the book")
+    ],
+    "image_outside": [Expect(SECOND, 18, "is outside the book's sources")],
+    "download_outside": [
+        Expect(SECOND, 15, "the download '../../sources/second.txt' is outside the book's")
+    ],
+    # Characters that break an edition, named with their line and column
+    "control_character": [Expect(SECOND, 16, "the control character U+0008 at column 19")],
+    "nul_byte": [Expect(SECOND, 16, "the control character U+0000 at column 19")],
+    "bidi_override": [
+        Expect(SECOND, 16, "the invisible character U+202E RIGHT-TO-LEFT OVERRIDE at column 19")
+    ],
+    "byte_order_mark": [
+        Expect(SECOND, 1, "the file starts with a byte-order mark (U+FEFF): save it as UTF-8"),
+    ],
+    # Front matter that would silently lose a value
+    "duplicate_key": [Expect(SECOND, 5, "'date' is given twice, on lines 4 and 5")],
 }
+
+
+def insert(char: str, at_start: bool = False):
+    """Put a character that is not text into the chapter (made at test time,
+    as a file that is not UTF-8 is)."""
+
+    def prepare(book: Path) -> None:
+        path = book / SECOND
+        text = path.read_text(encoding="utf-8")
+        path.write_text(char + text if at_start else text.replace("café and", f"café{char} and"))
+
+    return prepare
+
+
 PREPARE = {
     "not_utf8": lambda book: latin1(book, SECOND),
     "not_utf8_text": received_text_in_latin1,
+    "control_character": insert("\x08"),
+    "nul_byte": insert("\x00"),
+    "bidi_override": insert("\u202e"),
+    "byte_order_mark": insert("\ufeff", at_start=True),
 }
 
 
@@ -163,6 +225,19 @@ def test_bad_input_fails_the_build_naming_file_and_line(case, builds):
         assert find(result, book, expect), (
             f"{case}: no message at {expect.path}:{expect.line} saying {expect.text!r}; got:\n{log}"
         )
+
+
+@pytest.mark.parametrize("case", ["control_character", "nul_byte", "bidi_override"])
+def test_a_character_that_breaks_the_epub_stops_its_build(case, tmp_path):
+    """Named in the source; and a page that is not well-formed XML (a control
+    character) is never packed into an ePub."""
+    book = make_book(case, tmp_path)
+    result = build_book(book, "epub")
+    assert result.status != 0
+    assert find(result, book, CASES[case][0]), "\n".join(result.messages)
+    if case == "control_character":
+        assert not list(result.outdir.glob("*.epub")), "an ePub that no reading system can open"
+        assert any("is not well-formed XML" in m for m in result.messages), result.messages
 
 
 def test_raw_html_comments_are_allowed(builds):

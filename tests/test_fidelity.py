@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from conftest import CHAPTERS, ROOT, Chapter, require
 from fidelity import (
     MARKERS,
+    check_exactly,
     check_in_full,
     check_in_order,
     html_chapter_words,
@@ -44,6 +45,21 @@ def test_every_word_in_order_in_html(chapter: Chapter, html):
 def test_every_word_in_order_in_epub(chapter: Chapter, epub):
     page = epub.outdir / f"{chapter.docname}.xhtml"
     check_in_order(chapter.source, "ePub", received_words(chapter.source), html_chapter_words(page))
+
+
+@by_slug
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_no_word_added_as_the_authors(chapter: Chapter, fmt, request):
+    """Both ways: the author's words of the page (all but what the editors
+    marked as theirs) are the received text's, and nothing else."""
+    build = request.getfixturevalue(fmt)
+    page = build.outdir / f"{chapter.docname}.{'html' if fmt == 'html' else 'xhtml'}"
+    written = html_chapter_words(page)
+    received = received_words(chapter.source)
+    title = words(chapter.title)
+    if written[: len(title)] == title and received[: len(title)] != title:
+        written = written[len(title) :]  # a title the original's page gave, not its text
+    check_exactly(chapter.source, fmt, received, written)
 
 
 @by_slug

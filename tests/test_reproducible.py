@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -266,8 +265,8 @@ def test_a_git_archive_knows_its_commit_date(tmp_path):
     (other / "README").write_text("another project\n")
     git(other, "add", "README")
     git(other, "commit", "--quiet", "-m", "another project")  # dated EDITION_EPOCH
-    with tarfile.open(archive) as tar:
-        tar.extractall(other / "book", filter="data")
+    (other / "book").mkdir()
+    subprocess.run(["tar", "-xf", str(archive), "-C", str(other / "book")], check=True)
     shown = subprocess.run(
         [str(other / "book" / "tools" / "edition-date")], capture_output=True, text=True,
         check=True, env=copy_env(),

@@ -12,6 +12,8 @@
   theirs; only its label is the editor's.
 * ``{author}`essays/slug```: the author of a chapter, by name, read from its
   record, for the editors' own pages (the preface), which never retype one.
+* ``{.lower-alpha}`` on a numbered list: a lettered list, its letters the
+  list's markers in every edition.
 
 Everything the editor wrote carries the class `EDITORIAL`: the styles of every
 edition, the reading time and the fidelity checks key on it.
@@ -131,6 +133,20 @@ class InsertByline(SphinxTransform):
         self.env.metadata[self.env.docname]["og:description"] = chapter.description
 
 
+class LetteredLists(SphinxTransform):
+    """``{.lower-alpha}`` on a numbered list makes it a lettered one: "a.",
+    "b." are the list's markers in every edition (as the received text's
+    letters were), never text in its items."""
+
+    default_priority = 700
+
+    def apply(self) -> None:
+        for node in self.document.findall(nodes.enumerated_list):
+            if "lower-alpha" in node["classes"]:
+                node["enumtype"] = "loweralpha"
+                node["prefix"], node["suffix"] = "", "."
+
+
 def build_byline(chapter: chapters.Chapter) -> nodes.container:
     """``Ann Author · 30 March 2023 · First published on Ann's Blog (ann.example.org)``."""
     para = nodes.paragraph()
@@ -161,3 +177,4 @@ def setup(app: Sphinx) -> None:
     app.add_directive("lost-image", LostImage)
     app.add_role("author", AuthorRole())
     app.add_transform(InsertByline)
+    app.add_transform(LetteredLists)

@@ -6,7 +6,7 @@ edition of a received text. On every build:
 * every chapter's ``source`` names a received text in the sources folder
   (``book_sources``, relative to the configuration directory), and no other
   chapter names the same one;
-* every received text (``*.txt``) has a chapter, is UTF-8, and has a checksum
+* every received text (``*.txt``) has a chapter, is UTF-8 and only text, and has a checksum
   in ``SHA256SUMS`` that matches: the texts are never edited; every checksum
   names a text that exists;
 * every chapter is in the table of contents (Sphinx's own warning names the
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from .. import chapters
-from .text import first_bad_byte
+from .text import bad_characters, first_bad_byte
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -92,8 +92,14 @@ def check_sources(app: Sphinx, env: BuildEnvironment) -> None:
     checksums, listed = read_checksums(sources / CHECKSUMS)
     for name in received:
         path = sources / name
-        if bad := first_bad_byte(path.read_bytes()):
+        data = path.read_bytes()
+        if bad := first_bad_byte(data):
             warn(f"received text is not UTF-8: {bad[1]}", f"{path}:{bad[0]}", "encoding")
+        else:
+            for line, column, what in bad_characters(data.decode("utf-8")):
+                warn(
+                    f"received text holds {what} at column {column}", f"{path}:{line}", "character"
+                )
         if name not in named_by and not chapters.has_broken(env):
             warn(
                 "received text without a chapter: no chapter names it in its 'source' field",

@@ -4,6 +4,15 @@
   the file nor the line. Here it is a warning naming both; the file is left
   out of the build (so the other documents are still checked, and anything
   that links to it reports the link), and ``-W`` fails the build.
+* A character that is not text: a control character (a backspace, a NUL),
+  which XML forbids, so the ePub would not open; a bidirectional override or
+  isolate, which shows the reader other words than the file holds; a
+  byte-order mark. Each is named, with its line and column.
+* Anything from outside the book. No file is inserted into an edition: the
+  docutils switch for file insertion is off (``include``, ``literalinclude``,
+  ``csv-table :file:``, ``raw :file:``), so each is an error where it stands.
+  No image or download comes from another host, or from a file outside the
+  book's sources.
 * Raw HTML. The LaTeX writer drops it without a word, so a reader of the PDF
   would lose it; and HTML that is not well-formed XHTML (``<br>``, ``&nbsp;``,
   an unclosed tag) makes the ePub invalid. The book has no raw HTML: what the
@@ -22,9 +31,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
@@ -79,7 +90,8 @@ def bad_characters(text: str) -> list[tuple[int, int, str]]:
 
 
 def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """Report each document that is not UTF-8 and leave it out of the build."""
+    """Report each document that is not UTF-8 and leave it out of the build;
+    report every character that is not text in the others."""
     for docname in list(docnames):
         try:
             data = env.doc2path(docname).read_bytes()
@@ -87,6 +99,16 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
             continue  # Sphinx reports it
         bad = first_bad_byte(data)
         if bad is None:
+            for line, column, what in bad_characters(data.decode("utf-8")):
+                logger.warning(
+                    "%s at column %d: a document holds only text (delete it, or retype the "
+                    "words around it)",
+                    what,
+                    column,
+                    location=(docname, line),
+                    type="input",
+                    subtype="character",
+                )
             continue
         line, problem = bad
         logger.warning(
@@ -146,6 +168,60 @@ class RawHTMLCheck(SphinxTransform):
             )
 
 
+class OutsideTheBook(SphinxTransform):
+    """No image or download from another host or from outside the sources."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        srcdir = Path(self.env.srcdir).resolve()
+        here = self.env.doc2path(self.env.docname).parent
+        for node in self.document.findall(
+            lambda n: isinstance(n, (nodes.image, addnodes.download_reference))
+        ):
+            uri = node.get("uri") or node.get("reftarget") or ""
+            what = "image" if isinstance(node, nodes.image) else "download"
+            if re.match(r"[a-z][a-z0-9+.-]*:", uri, re.I):
+                problem = f"the {what} {uri!r} is not in the book: it would come from another host"
+            else:
+                target = (srcdir / uri.lstrip("/")) if uri.startswith("/") else (here / uri)
+                if target.resolve().is_relative_to(srcdir):
+                    continue
+                problem = f"the {what} {uri!r} is outside the book's sources ({srcdir})"
+            logger.warning(
+                "%s: nothing from outside docs/ enters an edition", problem,
+                location=node, type="input", subtype="outside",
+            )  # fmt: skip
+
+
+def no_file_insertion(app: Sphinx) -> None:
+    """docutils' own switch: no directive inserts a file into a document."""
+    app.env.settings["file_insertion_enabled"] = False
+
+
+_INSERTION_REFUSED = re.compile(
+    r'Directive ".*" disabled|File insertion disabled|File and URL access deactivated'
+)
+
+
+class FileInsertionRefused(SphinxTransform):
+    """Say why docutils refused to insert a file, and what to do."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        for message in self.document.findall(nodes.system_message):
+            if _INSERTION_REFUSED.search(message.astext()):
+                logger.warning(
+                    "no file is inserted into the book (include, literalinclude, csv-table "
+                    ":file:, raw :file:): every word of an edition is in its documents. Put "
+                    "the words in the document itself",
+                    location=(self.env.docname, message.get("line")),
+                    type="input",
+                    subtype="outside",
+                )
+
+
 class UndefinedFootnoteCheck(SphinxTransform):
     """Name the footnote a reference points to when it has no definition."""
 
@@ -170,6 +246,9 @@ class UndefinedFootnoteCheck(SphinxTransform):
 
 
 def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", no_file_insertion)
+    app.add_transform(OutsideTheBook)
+    app.add_transform(FileInsertionRefused)
     app.connect("env-before-read-docs", skip_undecodable)
     app.add_transform(RawHTMLCheck)
     app.add_transform(UndefinedFootnoteCheck)
