@@ -184,13 +184,20 @@ epub_show_urls = "no"
 # Chapters and their sections; the sub-headings repeated under every project
 # of "What Would You Say You Do Here?" would bury the contents.
 epub_tocdepth = 2
-epub_use_index = False  # Sphinx's genindex pages are not valid XHTML for EPUBCheck
+# The index, as the web edition has it (book.web's genindex.html, valid XHTML:
+# entries linked by chapter), listed in the contents.
+epub_use_index = True
 epub_exclude_files = [
     "search.html",  # no search in an e-reader
-    # The basic theme's files that no ePub page uses (EPUBCheck -u lists them).
+    # Files the web edition's themes and extensions copy, which no ePub page
+    # uses (EPUBCheck -u lists them): the basic theme's, the favicon, and
+    # sphinx-design's (its cards are the web edition's only).
     "_static/basic.css",
+    "_static/file.png",  # a search page's icon (book.epub drops epub.css's one rule for it)
     "_static/minus.png",
     "_static/plus.png",
+    "_static/favicon.svg",
+    "_static/sphinx-design.min.css",
 ]
 
 # -- LaTeX / PDF ------------------------------------------------------------------

@@ -269,9 +269,10 @@ def test_every_term_resolves_to_its_definition(fmt, request):
 
 
 def first_occurrence(page: BeautifulSoup, pattern: str) -> NavigableString | None:
-    """The first text of the chapter (its running text; headings only when
-    the term is nowhere else) matching ``pattern``, outside code, outside what
-    the editor added and outside other links: (the text node, or None)."""
+    """The first text of the chapter's running text (never a heading: an
+    author's heading is never linked) matching ``pattern``, outside code,
+    outside what the editor added and outside other links: (the text node, or
+    None)."""
     main = page.select_one("article[role=main]")
     for node in main.select(".editorial, pre, code, a.headerlink, aside.footnote > span.label"):
         node.decompose()
@@ -283,7 +284,22 @@ def first_occurrence(page: BeautifulSoup, pattern: str) -> NavigableString | Non
         and all(a.select_one(".std-term") for a in text.find_parents("a"))
     ]  # fmt: skip
     in_prose = [t for t in candidates if not t.find_parent(re.compile(r"^h[2-6]$"))]
-    return (in_prose or candidates or [None])[0]
+    return (in_prose or [None])[0]
+
+
+@pytest.mark.parametrize("fmt", ["html", "epub"])
+def test_no_term_is_linked_in_an_authors_heading(fmt, request):
+    build = request.getfixturevalue(fmt)
+    suffix = ".html" if fmt == "html" else ".xhtml"
+    for chapter in CHAPTERS:
+        page = soup_of(chapter_page(build.outdir, chapter, suffix))
+        main = page.select_one("article[role=main]") or page.select_one("div.body")
+        linked = [
+            h.get_text(" ", strip=True)
+            for h in main.select("h1, h2, h3, h4")
+            if h.select(".std-term")
+        ]
+        assert not linked, f"{chapter.slug}: a term is linked in the heading {linked}"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)

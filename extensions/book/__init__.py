@@ -22,6 +22,9 @@ The parts, in the order a build meets them:
     Bad input stops the build, naming the file and the line.
 ``glossary``
     The glossary as a concordance: "Used in" under each definition.
+``typography``
+    Setting the authors' words without changing one (a date that must not
+    break at its hyphens).
 ``artwork``
     The ePub's cover and the web edition's social cards, drawn at build time.
 ``web``, ``epub``, ``pdf``
@@ -50,6 +53,7 @@ from . import (
     indexing,
     matter,
     pdf,
+    typography,
     web,
 )
 from .web import meta
@@ -67,7 +71,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxext.opengraph")
     # Before our html-page-context handlers: the 404 page's pathto() is its.
     app.setup_extension("notfound.extension")
-    parts = (chapters, identity, fonts, editorial, indexing, matter, checks, glossary, artwork)
+    parts = (chapters, identity, fonts, editorial, indexing, matter, checks, glossary)
+    parts += (typography, artwork)
     for part in (*parts, web, epub, pdf):
         part.setup(app)
     # html-page-context, in this order:

@@ -6,7 +6,9 @@
   front matter's ``lede`` field (the author's words, set apart, not the
   editor's), both from the chapter's record (`book.chapters`).
 * ``editor-note``: an admonition titled "Editor's note"; everything in it is
-  the editor's.
+  the editor's. Only for what a reader needs where it stands (a lost tweet).
+* ``see-also``: the editors' cross-references to other chapters, at the end
+  of the chapter, titled "See also".
 * ``lost-image``: stands where the original showed an image that was not
   recovered. Its content is the author's words (the image's alt text) and stays
   theirs; only its label is the editor's.
@@ -60,6 +62,24 @@ class EditorNote(SphinxDirective):
         note += nodes.title(title, title)
         note += self.parse_content_to_nodes()
         return [note]
+
+
+class SeeAlso(SphinxDirective):
+    """The editors' cross-references from a chapter to others, set at its end
+    (after the author's last paragraph, before the notes) as a list, in the
+    editor's voice: a reader meets them when the essay is done, never in the
+    middle of the author's argument."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        self.assert_has_content()
+        title = _("See also")
+        box = nodes.admonition("", classes=["see-also", "editor-note", EDITORIAL])
+        self.set_source_info(box)
+        box += nodes.title(title, title)
+        box += self.parse_content_to_nodes()
+        return [box]
 
 
 class LostImage(SphinxDirective):
@@ -175,6 +195,7 @@ def is_editorial(node: nodes.Node) -> bool:
 def setup(app: Sphinx) -> None:
     app.add_directive("editor-note", EditorNote)
     app.add_directive("lost-image", LostImage)
+    app.add_directive("see-also", SeeAlso)
     app.add_role("author", AuthorRole())
     app.add_transform(InsertByline)
     app.add_transform(LetteredLists)

@@ -155,6 +155,24 @@ def outdated_glossaries(
     return []
 
 
+#: The class of a link from a glossary term in the text to its definition: the
+#: editor's link on the author's word, styled as no author's link is.
+TERM_LINK = "term-link"
+
+
+class MarkTermLinks(SphinxPostTransform):
+    """Every resolved term reference gets `TERM_LINK`, so that each edition
+    can set it apart from the authors' links and emphasis."""
+
+    # After Sphinx has resolved the references (ReferencesResolver, 10).
+    default_priority = 20
+
+    def run(self, **kwargs: Any) -> None:
+        for ref in self.document.findall(nodes.reference):
+            if any("std-term" in n.get("classes", ()) for n in ref.findall(nodes.inline)):
+                ref["classes"].append(TERM_LINK)
+
+
 class Glossary(std.Glossary):
     """Sphinx's glossary, with the lines of its terms and definitions right in MyST.
 
@@ -253,5 +271,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", merge_info)
     app.connect("env-get-outdated", outdated_glossaries)
     app.add_post_transform(AddUsedIn)
+    app.add_post_transform(MarkTermLinks)
     app.add_directive_to_domain("std", "glossary", Glossary, override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,10 +3,14 @@
 ``{book-description}``
     The front page's opening: the authors and years (from the chapters) and
     the book's description (from conf.py).
+``{book-contents}``
+    The front page's essays as cards (the web edition's; the ePub and the PDF
+    have their own contents).
 ``{book-sources}``
-    The sources-and-rights page's table (each essay: title, author, date of
-    first publication, the original's address as far as it is known), the
-    notes on what else is known of each original.
+    The sources-and-rights page: each essay's title, author, date of first
+    publication and the original's address as far as it is known (cards on
+    the web, a list in the ePub, a table in the PDF), and the notes on what
+    else is known of each original.
 ``{book-rights}``
     Whose copyright each essay is: one clause per author, with the sites.
 
@@ -21,6 +25,7 @@ import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from . import chapters, identity
@@ -59,11 +64,65 @@ class BookDescription(SphinxDirective):
         return self.parse_text_to_nodes(text)
 
 
-class BookSources(SphinxDirective):
-    """The table of the essays' sources, their notes, and the rights."""
+def for_editions(html: str, epub: str, latex: str) -> str:
+    """MyST that gives each edition its own form of the same facts: the web
+    edition cards (sphinx-design: a grid that stacks on a phone), the ePub a
+    list (a reading system cannot scroll a wide table, nor draw cards), the
+    PDF a table."""
+    out = ""
+    for expression, text in (("html and not epub", html), ("epub", epub), ("latex", latex)):
+        if text:
+            out += f"`````{{only}} {expression}\n{text}\n`````\n\n"
+    return out
+
+
+class BookContents(SphinxDirective):
+    """The front page's essays, each with its author, its date and what it is
+    about: cards on the web, a list in the ePub, under a caption like the
+    contents' others. (The toctree beside it, hidden, makes the navigation;
+    the PDF has its own contents.)"""
 
     def run(self) -> list[nodes.Node]:
         found = chapters.in_book_order(self.env)
+        caption = nodes.paragraph(classes=["caption", "book-contents-caption"])
+        caption += nodes.inline(_("The essays"), _("The essays"), classes=["caption-text"])
+        cards = "".join(
+            f":::{{grid-item-card}}\n:class-card: book-chapter\n:link: /{c.docname}\n"
+            f":link-type: doc\n\n**{escape(c.title)}**\n\n{escape(c.author)} · "
+            f"{escape(c.date_text)}\n\n{about(c)}\n:::\n\n"
+            for c in found
+        )
+        grid = f"::::{{grid}} 1 1 2 2\n:gutter: 3\n:class-container: book-contents\n\n{cards}::::"
+        listing = "".join(f"- {{doc}}`/{c.docname}`, by {escape(c.author)}\n" for c in found)
+        return [caption, *self.parse_text_to_nodes(for_editions(grid, listing, ""))]
+
+
+def about(chapter: chapters.Chapter) -> str:
+    """What a chapter is about: the author's own lede, or the editors'
+    summary, each in its own voice."""
+    if chapter.lede:
+        return f"{{.book-card-lede}}\n{escape(chapter.lede)}"
+    return f"{{.book-card-summary .editorial}}\n{escape(chapter.summary)}"
+
+
+class BookSources(SphinxDirective):
+    """Each essay's source: its title, author, date of first publication and
+    the original's address as far as it is known; then what else is known."""
+
+    def run(self) -> list[nodes.Node]:
+        found = chapters.in_book_order(self.env)
+        cards = "".join(
+            f":::{{grid-item-card}} {{doc}}`/{c.docname}`\n:class-card: book-source\n\n"
+            f"{escape(c.author)} · {escape(c.date_text)}\n\nOriginal: {original(c)}\n:::\n\n"
+            for c in found
+        )
+        grid = f"::::{{grid}} 1 1 2 2\n:gutter: 3\n:class-container: book-sources\n\n{cards}::::"
+        items = "".join(
+            f"- {{doc}}`/{c.docname}`, by {escape(c.author)}, first published "
+            f"{escape(c.date_text)}. Original: {original(c)}\n"
+            for c in found
+        )
+        listing = "{.book-sources}\n" + items
         rows = [
             "* - Essay\n  - Author\n  - First published\n  - Original",
             *(
@@ -74,12 +133,13 @@ class BookSources(SphinxDirective):
         ]
         ragged = r">{\raggedright\arraybackslash}\Y"
         columns = f"{ragged}{{0.30}}{ragged}{{0.20}}{ragged}{{0.20}}{ragged}{{0.30}}"
-        text = f"```{{tabularcolumns}} {columns}\n```\n\n"
-        text += (
-            "```{list-table}\n:header-rows: 1\n:class: book-sources\n\n"
+        table = (
+            f"```{{tabularcolumns}} {columns}\n```\n\n"
+            "```{list-table}\n:header-rows: 1\n:class: book-sources longtable\n\n"
             + "\n".join(rows)
-            + "\n```\n\n"
+            + "\n```"
         )
+        text = for_editions(grid, listing, table)
         notes = [(c, note(c)) for c in found if note(c)]
         if notes:
             text += "".join(f"- *{escape(c.title)}*: {n}\n" for c, n in notes) + "\n"
@@ -130,5 +190,6 @@ class BookRights(SphinxDirective):
 
 def setup(app: Sphinx) -> None:
     app.add_directive("book-description", BookDescription)
+    app.add_directive("book-contents", BookContents)
     app.add_directive("book-sources", BookSources)
     app.add_directive("book-rights", BookRights)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -45,7 +46,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import artwork, identity
+from .. import artwork, chapters, identity
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -139,6 +140,19 @@ class BookEpubBuilder(Epub3Builder):
         finally:
             del self.template_dir
 
+    def navigation_doc_metadata(self, navlist: list) -> dict[str, Any]:
+        """The landmarks a reading system offers: the cover, the contents, and
+        where the essays begin."""
+        metadata = super().navigation_doc_metadata(navlist)
+        first = next(iter(chapters.in_book_order(self.env)), None)
+        # The contents: the front page, a spine item (the navigation document is not one).
+        contents = self.config.root_doc + self.out_suffix
+        landmarks = [("cover", self.coverpage_name, "Cover"), ("toc", contents, "Contents")]
+        if first is not None:
+            landmarks.append(("bodymatter", first.docname + self.out_suffix, first.title))
+        metadata["landmarks"] = [tuple(html.escape(v) for v in landmark) for landmark in landmarks]
+        return metadata
+
     def toc_metadata(self, level: int, navpoints: list) -> dict[str, Any]:
         # toc.ncx must name the book by its identifier, as content.opf does;
         # Sphinx gives it epub_uid, the identifier's XML id.
@@ -159,6 +173,12 @@ class BookEpubBuilder(Epub3Builder):
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def handle_finish(self) -> None:
+        # Sphinx's epub.css styles a search page's results with file.png; an
+        # e-reader has no search page (epub_exclude_files leaves both out).
+        css = self.outdir / "_static" / "epub.css"
+        if css.is_file():
+            text = css.read_text(encoding="utf-8")
+            css.write_text(re.sub(r"ul\.search li \{[^}]*\}\s*", "", text), encoding="utf-8")
         # Sphinx writes the cover page while it lists the files for content.opf;
         # a cover page left by an earlier build would be listed twice.
         (self.outdir / self.coverpage_name).unlink(missing_ok=True)

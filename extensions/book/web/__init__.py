@@ -8,6 +8,8 @@
 * `downloads`: the ePub and the PDF, one click away from every page;
 * `meta`: what link previews and search engines read about each page;
 * `sitemap`: ``sitemap.xml`` and ``robots.txt`` under a canonical address;
+* `pages`: what each page gets beyond furo's own (the rights in its foot,
+  sphinx-design's files only where its cards are);
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * the social cards are drawn by `book.artwork`.
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, output, reading_time, sitemap
+from . import downloads, output, pages, reading_time, sitemap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -55,3 +57,4 @@ def setup(app: Sphinx) -> None:
     downloads.setup(app)
     sitemap.setup(app)
     output.setup(app)
+    pages.setup(app)

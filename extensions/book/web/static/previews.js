@@ -5,8 +5,10 @@
    next to it. The link stays a plain link: a click or Enter goes to the note
    or the glossary as before, and without JavaScript nothing changes.
 
-   - Keyboard: the box opens when the link is focused and closes when focus
-     leaves it; Escape closes it anywhere.
+   - Keyboard: the box opens when the link is focused by the keyboard and
+     closes when focus leaves it; Escape closes it anywhere. Focus that a
+     tap or a jump to a note's back-link gives a link opens nothing: the box
+     would cover the paragraph the reader came back to.
    - Screen readers: while the box is open the link is described by it
      (aria-describedby to a role="tooltip" element).
    - Pointer: the box opens after a short pause, stays open while the pointer
@@ -142,6 +144,18 @@
     hideTimer = setTimeout(hide, HIDE_DELAY);
   }
 
+  // Whether the reader is moving through the page with the keyboard.
+  let keyboard = false;
+  document.addEventListener(
+    "keydown",
+    (event) => {
+      if (event.key === "Tab" || event.key.startsWith("Arrow")) keyboard = true;
+    },
+    true,
+  );
+  document.addEventListener("pointerdown", () => (keyboard = false), true);
+  window.addEventListener("hashchange", () => (keyboard = false));
+
   for (const link of links) {
     link.addEventListener("pointerenter", (event) => {
       if (event.pointerType === "touch") return;
@@ -152,7 +166,7 @@
     link.addEventListener("pointerleave", (event) => {
       if (event.pointerType !== "touch") hideSoon();
     });
-    link.addEventListener("focus", () => show(link));
+    link.addEventListener("focus", () => keyboard && show(link));
     // Not while the pointer is on the box: a click on a link in it moves focus.
     link.addEventListener("blur", () => (box.matches(":hover") ? hideSoon() : hide()));
   }
