@@ -137,7 +137,7 @@ def check_exactly(essay: str, fmt: str, expected: Sequence[str], actual: Sequenc
     if expected == actual:
         return
     matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "insert" or (tag == "replace" and j2 > j1):
             raise AssertionError(
                 f"{essay} ({fmt}): {' '.join(actual[j1:j2])!r} is not in the received text, "
