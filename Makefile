@@ -41,9 +41,10 @@ export SOURCE_DATE_EPOCH ?= $(shell tools/edition-date)
 #   poppler-utils: pdftotext, pdffonts, pdftoppm (the PDF's tests)
 #   chromium: the web edition's and the ePub's tests (playwright, axe, Ace)
 #   default-jre-headless: EPUBCheck and the Nu HTML Checker
+#   calibre: a reading system, for the ePub's tests (ebook-convert)
 SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra \
   texlive-fonts-recommended texlive-xetex xindy fonts-texgyre fonts-dejavu-core \
-  fontconfig poppler-utils chromium default-jre-headless
+  fontconfig poppler-utils chromium default-jre-headless calibre
 
 .DEFAULT_GOAL := help
 .PHONY: help html epub pdf all livehtml test lint new-essay bench lighthouse clean system-deps lock venv

@@ -184,6 +184,9 @@ epub_show_urls = "no"
 # Chapters and their sections; the sub-headings repeated under every project
 # of "What Would You Say You Do Here?" would bury the contents.
 epub_tocdepth = 2
+# The essays' toctree is hidden on the front page (its cards list them), but
+# the ePub's contents must have them.
+epub_tocscope = "includehidden"
 # The index, as the web edition has it (book.web's genindex.html, valid XHTML:
 # entries linked by chapter), listed in the contents.
 epub_use_index = True

@@ -341,8 +341,8 @@ def test_used_in_is_the_concordance_of_the_chapters(html):
 
 @cache
 def book_order(html_root: Path) -> list:
-    """The chapters in the order of the front page's contents."""
-    hrefs = [a["href"] for a in soup_of(html_root / "index.html").select("div.toctree-wrapper a")]
+    """The chapters in the order of the book's navigation."""
+    hrefs = [a["href"] for a in soup_of(html_root / "index.html").select(".sidebar-tree a")]
     by_href = {f"{c.docname}.html": c for c in CHAPTERS}
     return [by_href[h] for h in hrefs if h in by_href]
 
@@ -509,13 +509,13 @@ def html_index(html_root: Path) -> dict[str, set[str]]:
     soup = soup_of(html_root / "genindex.html")
 
     def name(li: Tag) -> str:
-        return li.find(string=True).strip().rstrip(",")
+        return li.select_one(":scope > .book-index-name").get_text(strip=True)
 
     out: dict[str, set[str]] = {}
-    for li in soup.select("table.genindextable li"):
+    for li in soup.select("ul.book-index li"):
         parent = li.find_parent("li")
         key = name(li) if parent is None else f"{name(parent)}; {name(li)}"
-        links = [c for c in li.children if isinstance(c, Tag) and c.name == "a"]
+        links = li.find_all("a", recursive=False)
         out.setdefault(key, set()).update(unquote(a["href"]).partition("#")[0] for a in links)
     return out
 
@@ -672,14 +672,37 @@ def test_pdf_glossary_prints_the_page_of_each_use(pdf, html):
             )
 
 
-def test_epub_has_no_index_by_decision(epub):
-    """conf.py keeps epub_use_index = False (Sphinx's index pages are not
-    valid XHTML): the ePub has no index page and no link to one."""
-    package = (epub.outdir / "content.opf").read_text(encoding="utf-8")
-    assert "genindex" not in package
-    assert not list(epub.outdir.rglob("genindex*"))
-    for page in epub.outdir.rglob("*.xhtml"):
-        assert not soup_of(page).select('a[href*="genindex"]'), f"{page.name} links an index"
+def test_epub_has_its_index(epub):
+    """The ePub's index (valid XHTML: EPUBCheck reads it with the rest) is in
+    its contents and reading order, and every entry leads to its chapters."""
+    package = BeautifulSoup((epub.outdir / "content.opf").read_bytes(), "xml")
+    (item,) = package.select('manifest item[href="genindex.xhtml"]')
+    spine = [ref["idref"] for ref in package.select("spine itemref")]
+    assert spine.count(item["id"]) == 1, "the index is not once in the reading order"
+    assert spine[-1] == item["id"], "the index is not the last of the reading order"
+    nav = soup_of(epub.outdir / "nav.xhtml")
+    assert [a["href"] for a in nav.select("nav[role=doc-toc] a") if "genindex" in a["href"]] == [
+        "genindex.xhtml"
+    ]
+    index = soup_of(epub.outdir / "genindex.xhtml")
+    entries = index.select("ul.book-index li")
+    assert len(entries) >= 100
+    titles = {c.title for c in CHAPTERS} | {"Glossary"}
+    for entry in entries:
+        for a in entry.find_all("a", recursive=False):
+            assert a.get_text(strip=True) in titles, a
+            path, _, anchor = a["href"].partition("#")
+            assert soup_of(epub.outdir / path).find(id=anchor) is not None, a["href"]
+
+
+def test_html_index_is_in_the_contents_and_labelled_by_chapter(html):
+    page = soup_of(html.outdir / "index.html")
+    back = [a["href"] for a in page.select(".sidebar-tree a")]
+    assert back[-1] == "genindex.html", "the index is not the last of the back matter"
+    index = soup_of(html.outdir / "genindex.html")
+    labels = {a.get_text(strip=True) for a in index.select("ul.book-index a")}
+    assert labels <= {c.title for c in CHAPTERS} | {"Glossary"}
+    assert not re.search(r"\[\d+\]", index.select_one("article").get_text()), "[1], [2] links"
 
 
 def test_html_general_index_is_written(html):

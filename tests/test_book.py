@@ -35,12 +35,26 @@ def test_every_received_text_has_exactly_one_chapter():
     assert sorted(c.source for c in CHAPTERS) == sources
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _sources_rows(page) -> dict[str, tuple[str, ...]]:
-    """The sources-and-rights table: essay title -> (author, date, original)."""
+    """The sources: essay title -> (author, date, original), read from the web
+    edition's cards (title; "author · date"; "Original: …") or the ePub's list
+    ("title, by author, first published date. Original: …")."""
     rows = {}
-    for tr in page.select("table tbody tr"):
-        cells = tuple(" ".join(td.get_text(" ", strip=True).split()) for td in tr.select("td"))
-        rows[cells[0]] = cells[1:]
+    for card in page.select(".book-source"):
+        title = _squash(card.select_one(".sd-card-header, .sd-card-title").get_text(" "))
+        byline, original = (_squash(p.get_text(" ")) for p in card.select(".sd-card-body > p"))
+        author, _, date = byline.partition(" · ")
+        rows[title] = (author, date, original.removeprefix("Original: "))
+    for item in page.select("ul.book-sources > li"):
+        title = _squash(item.select_one("a").get_text(" "))
+        rest = _squash(item.get_text(" ")).removeprefix(title).removeprefix(" ,").strip(", ")
+        match = re.fullmatch(r"by (.+?), first published (.+?)\. Original: (.+)", rest)
+        assert match, f"a sources entry that does not read as one: {rest!r}"
+        rows[title] = match.groups()
     return rows
 
 
@@ -67,10 +81,17 @@ def test_the_front_matter_is_what_the_sources_page_states(chapter: Chapter, fmt,
 
 @by_slug
 def test_chapter_in_html_contents(chapter: Chapter, html):
-    tocs = soup_of(html.outdir / "index.html").select("div.toctree-wrapper")
-    assert tocs, "the front page has no table of contents"
-    links = {a["href"]: a.get_text(" ", strip=True) for toc in tocs for a in toc.select("a")}
-    assert links.get(f"{chapter.docname}.html") == chapter.title
+    """The front page lists every essay, as a card: its title, its author and
+    date, what it is about; the navigation lists it too."""
+    page = soup_of(html.outdir / "index.html")
+    cards = {a["href"]: a.find_parent(class_="sd-card") for a in page.select(".book-chapter a")}
+    card = cards.get(f"{chapter.docname}.html")
+    assert card is not None, "the front page has no card for the chapter"
+    text = _squash(card.get_text(" "))
+    assert text.startswith(chapter.title)
+    assert chapter.author in text and chapter.description in text
+    nav = {a["href"]: a.get_text(" ", strip=True) for a in page.select(".sidebar-tree a")}
+    assert nav.get(f"{chapter.docname}.html") == chapter.title
 
 
 @by_slug
@@ -240,13 +261,10 @@ def test_pdf_opening_pages_show_no_release_and_no_build_date(pdf):
 
 def test_sources_and_rights_page_credits_every_original(html):
     page = soup_of(html.outdir / "sources.html")
-    rows = {
-        tuple(td.get_text(" ", strip=True) for td in tr.select("td"))
-        for tr in page.select("table tbody tr")
-    }
+    rows = _sources_rows(page)
     facts = {c.title: c.front_matter for c in CHAPTERS}
     assert len(rows) == len(CHAPTERS)
-    for title, author, _date, original in rows:
+    for title, (author, _date, original) in rows.items():
         assert facts[title]["author"] == author
         if "url" in facts[title] and facts[title].get("url_verified", True):
             assert original == facts[title]["url"]

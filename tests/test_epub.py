@@ -396,11 +396,94 @@ def test_every_epub_type_has_its_role(epub: Build):
     seen = set()
     for path in documents:
         for element in soup_of(path).select("[epub\\:type]"):
+            if element.find_parent("nav", attrs={"epub:type": "landmarks"}):
+                continue  # a landmark names where its link leads: no role of its own
+            if element.name == "nav" and element["epub:type"] == "landmarks":
+                continue
             for kind in element["epub:type"].split():
                 seen.add(kind)
                 assert kind in MATCHING_ROLES, f"{path.name}: epub:type {kind!r} has no known role"
                 assert element.get("role") == MATCHING_ROLES[kind], f"{path.name}: {element}"
     assert seen == set(MATCHING_ROLES), f"expected every kind in use, saw {seen}"
+
+
+def test_landmarks_lead_to_the_cover_the_contents_and_the_essays(epub: Build):
+    nav = soup_of(epub.outdir / "nav.xhtml")
+    (landmarks,) = nav.select("nav[epub\\:type=landmarks]")
+    links = {a["epub:type"]: a["href"] for a in landmarks.select("a")}
+    assert set(links) == {"cover", "toc", "bodymatter"}
+    spine = {p.relative_to(epub.outdir).as_posix() for p in spine_documents(epub.outdir)}
+    assert set(links.values()) <= spine, links
+    first = chapters_in_book_order()[0]
+    assert links["bodymatter"] == f"{first.docname}.xhtml"
+
+
+def test_the_sources_read_at_any_width(epub: Build):
+    """No table a paginated reader cannot scroll: a list, one essay an item."""
+    page = soup_of(epub.outdir / "sources.xhtml")
+    assert not page.select("table")
+    items = page.select("ul.book-sources > li")
+    assert len(items) == len(CHAPTERS)
+    for chapter, item in zip(chapters_in_book_order(), items, strict=True):
+        text = " ".join(item.get_text(" ").split())
+        assert chapter.title in text and chapter.author in text
+
+
+def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
+    """In a browser engine, as a reading system draws the pages: code at a
+    size that reads, a glossary term unlike an author's link (the text's
+    colour, a dotted underline, upright), a lettered list lettered."""
+    require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 600, "height": 900})
+        page.goto((epub.outdir / "essays" / "what-would-you-say-you-do-here.xhtml").as_uri())
+        code = page.evaluate(
+            """() => {
+              const size = (s) => parseFloat(getComputedStyle(document.querySelector(s)).fontSize);
+              return {body: size("section section > p"), pre: size("pre"), lettered:
+                getComputedStyle(document.querySelector("ol.loweralpha")).listStyleType};
+            }"""
+        )
+        page.goto((epub.outdir / "essays" / "dispelling-information-asymmetry.xhtml").as_uri())
+        links = page.evaluate(
+            """() => {
+              const style = (el) => getComputedStyle(el);
+              const term = document.querySelector("a.term-link");
+              const own = [...document.querySelectorAll("a.reference.external")]
+                .find((a) => !a.closest(".byline"));
+              const text = style(term.closest("p, li"));
+              return {term: [style(term).color, style(term).fontStyle,
+                             style(term).textDecorationStyle, style(term.firstElementChild).fontStyle],
+                      text: text.color, own: style(own).color};
+            }"""
+        )
+        browser.close()
+    assert code["pre"] >= 0.85 * code["body"], code
+    assert code["lettered"] == "lower-alpha"
+    colour, style, underline, inner = links["term"]
+    assert colour == links["text"] != links["own"], links
+    assert style == inner == "normal" and underline == "dotted", links
+
+
+def test_a_reading_system_reads_the_whole_book(epub: Build, tmp_path):
+    """calibre, the reading system Debian has, converts the book (as its
+    viewer reads it) to text: every chapter, the glossary and the index."""
+    converter = require("ebook-convert")
+    text = tmp_path / "book.txt"
+    result = subprocess.run(
+        [converter, str(the_epub_file(epub.outdir)), str(text)],
+        capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    words = " ".join(text.read_text(encoding="utf-8").split())
+    for chapter in CHAPTERS:
+        assert " ".join(chapter.title.split()) in words, chapter.title
+    for part in ("Glossary", "Sources and rights", "Index", "See also"):
+        assert part in words
 
 
 def test_contents_headings_have_a_level(epub: Build):

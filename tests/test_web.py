@@ -511,6 +511,8 @@ def test_glossary_term_preview_shows_the_definition(browser, site, html):
     assert _definition(html, "term-PSF") in text
     # A second term comes from the same, already fetched, glossary.
     tab.keyboard.press("Escape")
+    # A reader moving by keyboard (a Tab pressed) reaches the next term.
+    tab.keyboard.press("Tab")
     other = tab.locator('article a[href$="glossary.html#term-CoC"]').first
     other.focus()
     preview.wait_for(state="visible", timeout=3000)
@@ -825,3 +827,186 @@ def test_read_the_docs_download_addresses():
     assert (
         rtd_downloads(env)[1]["url"] == "https://essays.readthedocs.io/_/downloads/fr/stable/pdf/"
     )
+
+
+# -- The editor's voice, and the reader's way through -----------------------------------
+
+
+@by_mode
+def test_a_glossary_term_looks_like_no_authors_link(mode, browser, site):
+    """The editor's link on the author's word: the text's colour, upright, a
+    dotted underline; the author's own link (Tim Peters's "ban") stays a link."""
+    tab = new_page(browser, mode)
+    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    facts = tab.evaluate(
+        """() => {
+            const style = (el) => getComputedStyle(el);
+            const term = document.querySelector("article a.term-link");
+            const own = [...document.querySelectorAll("article a.reference.external")]
+              .find((a) => !a.closest(".byline"));
+            const text = style(term.closest("p, li"));
+            return {
+              term: [style(term).color, style(term).fontStyle, style(term).fontWeight,
+                     style(term).textDecorationLine, style(term).textDecorationStyle,
+                     style(term.firstElementChild).fontStyle],
+              text: [text.color, text.fontWeight], own: style(own).color,
+            };
+        }"""
+    )
+    tab.context.close()
+    colour, style, weight, line, dotted, inner = facts["term"]
+    assert colour == facts["text"][0] != facts["own"], facts
+    assert style == inner == "normal" and weight == facts["text"][1], facts
+    assert line == "underline" and dotted == "dotted", facts
+
+
+@by_slug
+def test_see_also_comes_after_the_authors_last_word(chapter: Chapter, html):
+    article = soup_of(html.outdir / f"{chapter.docname}.html").select_one("article[role=main]")
+    notes = article.select(".admonition.editor-note")
+    see_also = [n for n in notes if "see-also" in n["class"]]
+    # Only the notes a reader needs where they stand (the lost tweet) stay there.
+    assert all("see-also" in n["class"] or "not recovered" in n.get_text() for n in notes)
+    if not see_also:
+        return
+    (block,) = see_also
+    after = [el for el in block.find_all_next(["p", "li", "blockquote", "pre"])
+             if not el.find_parent(class_="see-also") and not el.find_parent("aside")
+             and el.find_parent("article") is article]  # fmt: skip
+    assert not after, f"{chapter.slug}: the author's text goes on after 'See also': {after[:1]}"
+
+
+def test_the_fritter_sub_list_is_lettered(browser, site, html):
+    page = soup_of(html.outdir / "essays" / "what-would-you-say-you-do-here.html")
+    (lettered,) = page.select("ol.loweralpha")
+    items = [" ".join(li.get_text(" ").split()) for li in lettered.find_all("li", recursive=False)]
+    assert [i.split()[:2] for i in items] == [["groups", "of"], ["scaling", "of"]]
+    tab = new_page(browser)
+    tab.goto(site + "essays/what-would-you-say-you-do-here.html", wait_until="networkidle")
+    style = tab.evaluate("getComputedStyle(document.querySelector('ol.loweralpha')).listStyleType")
+    tab.context.close()
+    assert style == "lower-alpha"
+
+
+def test_a_printed_chapter_is_the_text_and_its_byline(browser, site, tmp_path):
+    """Printed from the browser: no skip link, sidebar, downloads or theme
+    credit; the byline kept; the address of an external link after it."""
+    require("pdftotext")
+    tab = new_page(browser)
+    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    printed = tmp_path / "printed.pdf"
+    tab.pdf(path=str(printed), format="A4")
+    tab.context.close()
+    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    words = " ".join(text.split())
+    for chrome in ("Skip to content", "Made with", "Furo", "Download the book", "On this page"):
+        assert chrome not in words, f"the printed page shows {chrome!r}"
+    assert "Tim Peters · 29 September 2024" in words
+    assert "discuss.python.org/t/three-month-suspension" in words.replace(" ", "")
+    assert "Back to top" not in words
+
+
+def test_the_404_page_works_at_any_depth_in_a_local_preview(browser, html):
+    """Served from the root of a local server, as `python -m http.server`
+    serves _build/html, with 404.html for every missing address."""
+    server = serve(html.outdir, not_found=html.outdir / "404.html")
+    try:
+        base = f"http://127.0.0.1:{server.server_port}/"
+        tab = new_page(browser, MODES[2])
+        failed = []
+        tab.on("response", lambda r: r.status >= 400 and r.request.resource_type != "document"
+               and failed.append(r.url))  # fmt: skip
+        tab.on("requestfailed", lambda r: failed.append(r.url))
+        response = tab.goto(base + "essays/x/y/missing.html", wait_until="networkidle")
+        assert response.status == 404
+        assert tab.locator("h1").inner_text() == "Page not found"
+        assert not failed, failed
+        assert tab.evaluate("getComputedStyle(document.body).fontFamily") != "Times New Roman"
+        tab.locator("article a", has_text="contents").click()
+        tab.wait_for_load_state()
+        assert tab.url == base + "index.html"
+        tab.context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_search_finds_each_page_once_with_the_authors_words(browser, site):
+    tab = new_page(browser)
+    tab.goto(site + "search.html?q=telemetry", wait_until="networkidle")
+    results = tab.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=10000)
+    tab.wait_for_function("document.querySelector('#search-results p.search-summary') !== null")
+    found = tab.evaluate(
+        """() => [...document.querySelectorAll('#search-results ul.search li')].map((li) => ({
+            href: li.querySelector('a').getAttribute('href'),
+            summary: (li.querySelector('p.context') || {textContent: ''}).textContent,
+        }))"""
+    )
+    tab.context.close()
+    pages = [r["href"].split("#")[0].split("?")[0] for r in found]
+    assert len(pages) == len(set(pages)), f"a page found more than once: {pages}"
+    assert any("telemetry-is-not-your-enemy" in p for p in pages)
+    for result in found:
+        assert "Glyph Lefkowitz ·" not in result["summary"], result
+        assert " words · about " not in result["summary"], result
+
+
+def test_the_sources_stack_on_a_phone(browser, site):
+    tab = new_page(browser, MODES[2])
+    tab.goto(site + "sources.html", wait_until="networkidle")
+    boxes = tab.evaluate(
+        """() => [...document.querySelectorAll('.book-source')].map((card) => {
+             const box = card.getBoundingClientRect();
+             return {left: box.left, right: box.right, top: box.top};
+           })"""
+    )
+    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    tab.context.close()
+    assert len(boxes) == len(CHAPTERS)
+    assert overflow <= 0
+    assert len({round(b["left"]) for b in boxes}) == 1, "the cards are not one above the other"
+    assert all(b["right"] <= 390 for b in boxes)
+
+
+def test_a_date_never_breaks_at_its_hyphens(browser, site, html):
+    page = soup_of(html.outdir / TERM_PAGE)
+    assert [s.get_text() for s in page.select("span.nowrap")] == ["7-Aug-2024"]
+    tab = new_page(browser, MODES[2])
+    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    assert tab.evaluate("getComputedStyle(document.querySelector('span.nowrap')).whiteSpace") == (
+        "nowrap"
+    )
+    tab.context.close()
+
+
+def test_a_tapped_note_is_marked_and_its_way_back_opens_no_preview(browser, site):
+    """On a phone: tap a note's number, the note is marked; tap its way back,
+    the reader is back at the paragraph and no preview covers it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True)  # fmt: skip
+    tab = context.new_page()
+    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    marker = tab.locator("a.footnote-reference").first
+    note_id = marker.get_attribute("href").lstrip("#")
+    marker.tap()
+    tab.wait_for_function(f"location.hash === '#{note_id}'")
+    marked = tab.evaluate(
+        f"""() => {{ const s = getComputedStyle(document.getElementById('{note_id}'));
+                    return [s.backgroundColor, s.outlineStyle]; }}"""
+    )
+    assert marked[0] not in ("rgba(0, 0, 0, 0)", "transparent") or marked[1] != "none", marked
+    back = tab.locator(f"#{note_id} a[role=doc-backlink]").first
+    back.tap()
+    tab.wait_for_timeout(600)
+    assert tab.locator("#book-preview").is_hidden(), "a preview covers the paragraph"
+    context.close()
+
+
+def test_the_glossary_entry_heads_are_bold(browser, site):
+    tab = new_page(browser)
+    tab.goto(site + "glossary.html", wait_until="networkidle")
+    weight = tab.evaluate("getComputedStyle(document.querySelector('dl.glossary > dt')).fontWeight")
+    tab.context.close()
+    assert int(weight) >= 600

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.latex import LaTeXBuilder
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.template import LaTeXRenderer
 
@@ -59,6 +60,21 @@ def render_front_matter(builder: LaTeXBuilder, book: identity.Book) -> str:
         "chapters": chapters.in_book_order(builder.env),
     }
     return renderer.render("titlepage.tex_t", context)
+
+
+class NoIndexPageInTheContents(SphinxTransform):
+    """The contents list the index, which is a page of the web edition and the
+    ePub; the PDF prints its own at the end (\\printindex): there is no
+    document to put in its place."""
+
+    default_priority = 500
+
+    def apply(self) -> None:
+        if self.env._builder_cls.name != "latex":  # Sphinx's own transforms read it so
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            toctree["includefiles"] = [f for f in toctree["includefiles"] if f != "genindex"]
+            toctree["entries"] = [(t, ref) for t, ref in toctree["entries"] if ref != "genindex"]
 
 
 class MarkBookMatter(SphinxPostTransform):
@@ -103,5 +119,6 @@ def configure(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_builder(BookLaTeXBuilder, override=True)
+    app.add_transform(NoIndexPageInTheContents)
     app.add_post_transform(MarkBookMatter)
     app.connect("config-inited", configure)

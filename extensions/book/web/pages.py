@@ -62,7 +62,9 @@ def page_context(
         context["book_index_links"] = index_links(app, context)
     context["book_rights"] = [*book.author_rights, f"{book.editors_rights}."]
     if pagename == "search" and app.builder.name == "html":
-        app.add_js_file("search-summary.js", priority=600)  # after searchtools.js (500)
+        # Deferred: furo's search page loads searchtools.js after every other
+        # script, and runs the search when the page has loaded.
+        app.add_js_file("search-summary.js", priority=600, defer="defer")
     if not uses_design(doctree):
         for key in ("css_files", "script_files"):
             context[key] = [f for f in context.get(key, []) if _name(f) not in DESIGN_FILES]

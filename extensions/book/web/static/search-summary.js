@@ -3,8 +3,8 @@
    Sphinx's search (searchtools.js) shows, under each result, the page's text
    around the words found; it reads the page's main text, so a chapter's
    summary began with its byline and reading time. This gives it the same text
-   less what the editors marked as theirs (the class "editorial"), loaded after
-   searchtools.js on the search page only. */
+   less what the editors marked as theirs (the class "editorial"), loaded
+   (deferred, so after searchtools.js) on the search page only. */
 (() => {
   "use strict";
   if (typeof Search === "undefined") return;
