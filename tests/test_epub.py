@@ -456,7 +456,8 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
                 .find((a) => !a.closest(".byline"));
               const text = style(term.closest("p, li"));
               return {term: [style(term).color, style(term).fontStyle,
-                             style(term).textDecorationStyle, style(term.firstElementChild).fontStyle],
+                             style(term).textDecorationStyle,
+                             style(term.firstElementChild).fontStyle],
                       text: text.color, own: style(own).color};
             }"""
         )
