@@ -11,12 +11,14 @@ definition, to every chapter that uses the term::
 
 Nothing is kept by hand:
 
-* **At read time** (``doctree-read``) every document's ``term`` cross-references
-  are collected. The first use of each term in a document gets an anchor
+* **At read time** (a transform, before Sphinx's domains collect a document's
+  targets and index entries) every document's ``term`` cross-references are
+  collected. The first use of each term in a document gets an anchor
   (``glossary-use-<term>``), so that "Used in" lands on the passage itself, not
   on the top of the chapter; a use inside a section title is anchored on that
   section instead (a target inside a title would be copied, with its id, into
-  the tables of contents).
+  the tables of contents). The first use is also an entry of the index, under
+  the term as the glossary writes it, whatever case the text gives it.
 * **At resolve time** (a post-transform, before Sphinx resolves references) a
   line "Used in: …" is appended to each glossary definition, linking the
   documents that use the term in the book's order (the order of the toctree),
@@ -42,6 +44,7 @@ from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.domains import std
 from sphinx.locale import _
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -92,28 +95,91 @@ def _term_xrefs(doctree: nodes.Node) -> Iterator[addnodes.pending_xref]:
             yield node
 
 
-def collect_uses(app: Sphinx, doctree: nodes.document) -> None:
-    """Record the terms a document uses, and anchor the first use of each."""
-    env = app.env
-    docname = env.docname
-    uses: dict[str, str] = {}
-    for xref in _term_xrefs(doctree):
-        key = term_key(xref["reftarget"])
-        if key in uses:
-            continue
-        section_title = next((a for a in _ancestors(xref) if isinstance(a, nodes.title)), None)
-        if section_title is not None and isinstance(section_title.parent, nodes.section):
-            # No target inside a title: anchor on the section it names.
-            uses[key] = section_title.parent["ids"][0]
-            continue
-        target_id = anchor_id(key)
-        target = nodes.target("", "", ids=[target_id])
-        xref.parent.insert(xref.parent.index(xref), target)
-        uses[key] = target_id
-    if uses:
-        _uses(env)[docname] = uses
-    if any(True for _ in doctree.findall(addnodes.glossary)):
-        _pages(env).add(docname)
+class AnchorFirstUses(SphinxTransform):
+    """Record the terms a document uses; anchor the first use of each, and
+    index it there under the term (the index then gives, for each term, the
+    page of its first use in each chapter, and the glossary's, in bold)."""
+
+    # Before Sphinx's domains collect the index entries (SphinxDomains, 850).
+    default_priority = 845
+
+    def apply(self) -> None:
+        env = self.env
+        uses: dict[str, str] = {}
+        for xref in _term_xrefs(self.document):
+            key = term_key(xref["reftarget"])
+            if key in uses:
+                continue
+            entry = [("single", xref["reftarget"], "", "", None)]
+            section_title = next((a for a in _ancestors(xref) if isinstance(a, nodes.title)), None)
+            if section_title is not None and isinstance(section_title.parent, nodes.section):
+                # No target inside a title: anchor on the section it names.
+                section = section_title.parent
+                uses[key] = section["ids"][0]
+                entry = [(*entry[0][:2], uses[key], *entry[0][3:])]
+                # In the section's first paragraph: on the heading's page.
+                first = section.next_node(nodes.paragraph)
+                if first is not None:
+                    first.insert(0, _index(entry, xref))
+                else:
+                    section.insert(section.index(section_title) + 1, _index(entry, xref))
+                continue
+            target_id = anchor_id(key)
+            entry = [(*entry[0][:2], target_id, *entry[0][3:])]
+            at = xref.parent.index(xref)
+            xref.parent.insert(at, nodes.target("", "", ids=[target_id]))
+            xref.parent.insert(at, _index(entry, xref))
+            uses[key] = target_id
+        if uses:
+            _uses(env)[env.docname] = uses
+        if any(True for _ in self.document.findall(addnodes.glossary)):
+            _pages(env).add(env.docname)
+
+
+def _index(entries: list, at: nodes.Node) -> addnodes.index:
+    node = addnodes.index(entries=entries, inline=True)
+    node.source, node.line = at.source, at.line
+    return node
+
+
+def glossary_names(env: BuildEnvironment) -> dict[str, str]:
+    """Term key -> the term as the glossary writes it."""
+    std = env.domains.standard_domain
+    return {term_key(name): name for kind, name in std.objects if kind == "term"}
+
+
+def _as_defined(entries: list, anchors: set[str], names: dict[str, str]) -> list:
+    return [
+        (kind, names.get(term_key(name), name) if target in anchors else name, target, *rest)
+        for kind, name, target, *rest in entries
+    ]
+
+
+def index_as_defined(app: Sphinx, env: BuildEnvironment) -> None:
+    """A first use is indexed under the term as the glossary has it, however
+    the text writes it ("Alpha" at the start of a sentence, "alpha" in the
+    glossary): one entry, not two. (The glossary's spelling is known only
+    once every document is read; the web edition's index and the ePub's read
+    these entries, the PDF's the index nodes, `IndexAsDefined`.)"""
+    names = glossary_names(env)
+    entries = env.domains.index_domain.entries
+    for docname in list(entries):
+        anchors = set(_uses(env).get(docname, {}).values())
+        if anchors:
+            entries[docname] = _as_defined(entries[docname], anchors, names)
+
+
+class IndexAsDefined(SphinxPostTransform):
+    """The index nodes of first uses, under the glossary's spelling (the
+    LaTeX builder writes its index from the nodes)."""
+
+    default_priority = 10
+
+    def run(self, **kwargs: Any) -> None:
+        names = glossary_names(self.env)
+        anchors = {a for uses in _uses(self.env).values() for a in uses.values()}
+        for node in self.document.findall(addnodes.index):
+            node["entries"] = _as_defined(node["entries"], anchors, names)
 
 
 def _ancestors(node: nodes.Node) -> Iterator[nodes.Node]:
@@ -266,7 +332,9 @@ class AddUsedIn(SphinxPostTransform):
 
 def setup(app: Sphinx) -> dict:
     """Also an extension of its own (``book.glossary``), for a fixture book."""
-    app.connect("doctree-read", collect_uses)
+    app.add_transform(AnchorFirstUses)
+    app.connect("env-updated", index_as_defined)
+    app.add_post_transform(IndexAsDefined)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("env-get-outdated", outdated_glossaries)
