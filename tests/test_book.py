@@ -272,3 +272,25 @@ def test_sources_and_rights_page_credits_every_original(html):
             assert original.startswith("Not "), f"{title}: an unverified address is shown"
     text = " ".join(page.select_one("article").get_text(" ").split())
     assert "The copyright in each essay stays with its author" in text
+
+
+def test_the_received_texts_are_published_with_the_web_edition(html, epub, pdf):
+    """The sources page links each received text, published byte for byte
+    with its checksums; the ePub and the PDF say where they are."""
+    page = soup_of(html.outdir / "sources.html")
+    linked = {
+        a["href"]: a.get_text(strip=True)
+        for a in page.select("article a")
+        if a.get("href", "").startswith("received/")
+    }
+    expected = {c.source for c in CHAPTERS} | {"SHA256SUMS"}
+    assert {href.removeprefix("received/") for href in linked} == expected
+    for name in expected:
+        published = html.outdir / "received" / name
+        assert published.read_bytes() == (SOURCES / name).read_bytes(), name
+    assert sorted(p.name for p in (html.outdir / "received").iterdir()) == sorted(expected)
+    ebook = " ".join(soup_of(epub.outdir / "sources.xhtml").get_text(" ").split())
+    assert "They are published with the web edition" in ebook
+    assert "received/" not in str(soup_of(epub.outdir / "sources.xhtml").select("a"))
+    printed = " ".join(" ".join(page_texts(pdf.outdir)).split())
+    assert "They are published with the web edition" in printed

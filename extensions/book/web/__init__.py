@@ -10,6 +10,7 @@
 * `sitemap`: ``sitemap.xml`` and ``robots.txt`` under a canonical address;
 * `pages`: what each page gets beyond furo's own (the rights in its foot,
   sphinx-design's files only where its cards are);
+* `received`: the texts as received, published beside the pages;
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * the social cards are drawn by `book.artwork`.
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, output, pages, reading_time, sitemap
+from . import downloads, output, pages, reading_time, received, sitemap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -58,3 +59,4 @@ def setup(app: Sphinx) -> None:
     sitemap.setup(app)
     output.setup(app)
     pages.setup(app)
+    received.setup(app)
