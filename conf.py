@@ -80,8 +80,10 @@ myst_enable_extensions = [
 smartquotes = False
 # The chapter title is the `title` of the front matter: one place, not two.
 myst_title_to_header = True
-# Footnotes stay where MyST puts them: at the end of the chapter.
-myst_footnote_transition = True
+# Footnotes stay where MyST puts them, at the end of the chapter, with no
+# rule before them: a rule would read as one more of the authors' section
+# breaks (the web and ePub styles set the notes apart, book.css).
+myst_footnote_transition = False
 # nitpicky (-n) reports every unresolved reference, so a broken term, label or
 # link cannot ship; -W makes it an error.
 nitpicky = True
@@ -223,25 +225,47 @@ latex_documents = [
 latex_toplevel_sectioning = "chapter"
 # The book class, not report: \frontmatter, \mainmatter and \backmatter.
 latex_docclass = {"manual": "book"}
-latex_show_urls = "footnote"
+# The authors' notes are the only numbered notes: a link's address is not a
+# footnote but a line of the editors' "Links in this chapter" (book.pdf).
+latex_show_urls = "no"
 latex_show_pagerefs = True
 latex_domain_indices = False
 latex_elements = {
     "papersize": "a5paper",
-    # Long URLs in footnotes may break after a hyphen too, not only after "/".
-    "passoptionstopackages": r"\PassOptionsToPackage{hyphens}{url}",
-    # Black headings, dark-blue links: a book, not a manual.
-    "sphinxsetup": "TitleColor={named}{black}, InnerLinkColor={rgb}{0.1,0.2,0.45}, "
-    "OuterLinkColor={rgb}{0.1,0.2,0.45}",
     "pointsize": "10pt",
-    # Chapters start on the next page, not on a blank right-hand one.
-    "extraclassoptions": "openany,oneside",
-    # Sphinx's \sphinxtableofcontents restarts the page numbers; a book's front
-    # matter runs on in roman numerals from the title page to the preface.
-    "tableofcontents": r"\begingroup\parskip 0pt\sphinxtableofcontentshook"
-    r"\tableofcontents\endgroup\clearpage",
+    # A book printed on both sides: chapters open on a right-hand page, the
+    # blank left-hand page before one carries nothing (book.pdf's preamble).
+    "extraclassoptions": "twoside,openright",
+    # The text block of an A5 book: inner margin narrower than the outer,
+    # a whole number of lines high (heightrounded), so facing pages align.
+    "geometry": r"\usepackage[a5paper,inner=17mm,outer=21mm,top=19mm,bottom=23mm,"
+    r"headsep=5mm,footskip=9mm,heightrounded]{geometry}",
+    # Everything black for print: headings, links, contents and index (the
+    # links still work on screen). Code listings: a thin grey frame within
+    # the text block, no wrap markers, no "continued" hints (book.pdf keeps
+    # a listing whole and fits its longest line). Inline code breaks only
+    # after a slash (book.pdf's preamble).
+    "sphinxsetup": ", ".join(
+        [
+            "TitleColor={named}{black}",
+            "InnerLinkColor={named}{black}",
+            "OuterLinkColor={named}{black}",
+            "verbatimhintsturnover=false",
+            r"verbatimvisiblespace={\ }",
+            r"verbatimcontinued={\makebox[2\fontcharwd\font`\x][r]{\tiny$\hookrightarrow$}}",
+            "pre_border-width=0.4pt",
+            "pre_padding=4pt",
+            "pre_border-radius=0pt",
+            "pre_background-TeXcolor={gray}{0.96}",
+            "pre_border-TeXcolor={gray}{0.6}",
+        ]
+    ),
+    # The contents, from the book's own layout (book.pdf's preamble).
+    "tableofcontents": r"\booktableofcontents",
     # Our own chapter heads (book.pdf's preamble.tex), not fncychap's "Sonny".
     "fncychap": "",
     "releasename": "",
-    "printindex": r"\footnotesize\raggedright\printindex",
+    # A section break of the authors': a short rule, centred.
+    "transition": "\n\n\\booktransition\n\n",
+    "printindex": r"\bookprintindex",
 }

@@ -9,10 +9,14 @@
 ``{book-sources}``
     The sources-and-rights page: each essay's title, author, date of first
     publication and the original's address as far as it is known (cards on
-    the web, a list in the ePub, a table in the PDF), and the notes on what
+    the web, a list in the ePub and the PDF, which read at any width), and the notes on what
     else is known of each original.
 ``{book-rights}``
     Whose copyright each essay is: one clause per author, with the sites.
+``{book-received}``
+    Where the texts as received can be read: links to them on the web (they
+    are published with it, `book.web.received`), the web edition's address
+    in the ePub and the PDF where it is known.
 
 Nothing here is typed twice: an essay added with ``make new-essay`` appears
 on both pages with no other edit. The directives write MyST, which is parsed
@@ -25,14 +29,19 @@ import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.locale import _
 from sphinx.util.docutils import SphinxDirective
 
 from . import chapters, identity
+from .checks.sources import CHECKSUMS
+from .web.received import FOLDER as RECEIVED
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+#: In the metadata of the document that lists the sources (``{book-sources}``).
+SOURCES_PAGE = "book-sources-page"
 _NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _MARKUP = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~^$%&:])")
 
@@ -68,7 +77,8 @@ def for_editions(html: str, epub: str, latex: str) -> str:
     """MyST that gives each edition its own form of the same facts: the web
     edition cards (sphinx-design: a grid that stacks on a phone), the ePub a
     list (a reading system cannot scroll a wide table, nor draw cards), the
-    PDF a table."""
+    PDF a list too (an A5 page has no room for a table's columns), or
+    nothing where it has its own (the contents)."""
     out = ""
     for expression, text in (("html and not epub", html), ("epub", epub), ("latex", latex)):
         if text:
@@ -110,6 +120,8 @@ class BookSources(SphinxDirective):
     the original's address as far as it is known; then what else is known."""
 
     def run(self) -> list[nodes.Node]:
+        # The PDF's copyright page refers to this page by its page number.
+        self.env.metadata[self.env.docname][SOURCES_PAGE] = True
         found = chapters.in_book_order(self.env)
         cards = "".join(
             f":::{{grid-item-card}} {{doc}}`/{c.docname}`\n:class-card: book-source\n\n"
@@ -123,23 +135,7 @@ class BookSources(SphinxDirective):
             for c in found
         )
         listing = "{.book-sources}\n" + items
-        rows = [
-            "* - Essay\n  - Author\n  - First published\n  - Original",
-            *(
-                f"* - {{doc}}`/{c.docname}`\n  - {escape(c.author)}\n"
-                f"  - {escape(c.date_text)}\n  - {original(c)}"
-                for c in found
-            ),
-        ]
-        ragged = r">{\raggedright\arraybackslash}\Y"
-        columns = f"{ragged}{{0.30}}{ragged}{{0.20}}{ragged}{{0.20}}{ragged}{{0.30}}"
-        table = (
-            f"```{{tabularcolumns}} {columns}\n```\n\n"
-            "```{list-table}\n:header-rows: 1\n:class: book-sources longtable\n\n"
-            + "\n".join(rows)
-            + "\n```"
-        )
-        text = for_editions(grid, listing, table)
+        text = for_editions(grid, listing, listing)
         notes = [(c, note(c)) for c in found if note(c)]
         if notes:
             text += "".join(f"- *{escape(c.title)}*: {n}\n" for c, n in notes) + "\n"
@@ -188,7 +184,39 @@ class BookRights(SphinxDirective):
         return self.parse_text_to_nodes(text)
 
 
+class BookReceived(SphinxDirective):
+    """The texts as received: each chapter's, and the checksums."""
+
+    def run(self) -> list[nodes.Node]:
+        up = "../" * self.env.docname.count("/")
+        files = [(c.title, c.source) for c in chapters.in_book_order(self.env)]
+        listing = nodes.bullet_list()
+        for title, name in [*files, (_("Their checksums (SHA-256)"), CHECKSUMS)]:
+            item = nodes.paragraph()
+            item += nodes.emphasis(title, title) if name != CHECKSUMS else nodes.Text(title)
+            item += nodes.Text(": ")
+            # A file of the web edition, not a document: no cross-reference.
+            item += nodes.reference(name, name, refuri=f"{up}{RECEIVED}/{name}")
+            listing += nodes.list_item("", item)
+        web = addnodes.only(expr="html and not epub")
+        web += listing
+        base = self.config.html_baseurl
+        if base:
+            url = f"{base.rstrip('/')}/{RECEIVED}/"
+            where = nodes.paragraph()
+            where += nodes.Text(_("They are published with the web edition, at "))
+            where += nodes.reference(url, url, refuri=url)
+            where += nodes.Text(".")
+        else:
+            text = _("They are published with the web edition, on this page.")
+            where = nodes.paragraph(text, text)
+        elsewhere = addnodes.only(expr="not html or epub")
+        elsewhere += where
+        return [web, elsewhere]
+
+
 def setup(app: Sphinx) -> None:
+    app.add_directive("book-received", BookReceived)
     app.add_directive("book-description", BookDescription)
     app.add_directive("book-contents", BookContents)
     app.add_directive("book-sources", BookSources)
