@@ -11,6 +11,7 @@
 * `pages`: what each page gets beyond furo's own (the rights in its foot,
   sphinx-design's files only where its cards are);
 * `received`: the texts as received, published beside the pages;
+* `policy`: the Content-Security-Policy of every page;
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * the social cards are drawn by `book.artwork`.
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, output, pages, reading_time, received, sitemap
+from . import downloads, output, pages, policy, reading_time, received, sitemap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,3 +61,4 @@ def setup(app: Sphinx) -> None:
     output.setup(app)
     pages.setup(app)
     received.setup(app)
+    policy.setup(app)
