@@ -159,7 +159,9 @@ def _build_pdf(builddir: Path) -> Build:
 
 @pytest.fixture(scope="session")
 def builddir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("build")
+    """Where the editions are built: a folder whose name has a space, as an
+    editor's often does (every command of the Makefile quotes its paths)."""
+    return tmp_path_factory.mktemp("book build")
 
 
 @pytest.fixture(scope="session")
