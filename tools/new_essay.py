@@ -104,6 +104,19 @@ def escape_markup(line: str) -> str:
     return indent + stripped
 
 
+#: A bulleted line of the received text: its bullet is the list's, not a word.
+_BULLET = re.compile(r"^\s*•\s+")
+
+
+def scaffold_line(line: str) -> str:
+    """A line of the chapter: a bulleted line becomes a list item (the
+    fidelity check reads the bullet as the list's markup, as here), every
+    other line its escaped text."""
+    if _BULLET.match(line):
+        return "- " + escape_markup(_BULLET.sub("", line))
+    return escape_markup(line)
+
+
 def paragraphs(text: str) -> list[str]:
     """The received text's paragraphs (blank-line separated), lines kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -136,7 +149,7 @@ def chapter(essay: Essay, text: str) -> str:
         "---",
         "",
     ]
-    body = ["\n".join(escape_markup(line) for line in para.splitlines()) for para in paras]
+    body = ["\n".join(scaffold_line(line) for line in para.splitlines()) for para in paras]
     return "\n".join(front) + ("\n" + "\n\n".join(body) + "\n" if body else "")
 
 
