@@ -18,12 +18,13 @@ import subprocess
 import sys
 import traceback
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import background
 import pytest
 import yaml
+from background import EARLY, early
 
 ROOT = Path(__file__).resolve().parent.parent
 # The book's own extension, for the tests that call its parts directly and the
@@ -57,6 +58,12 @@ def sphinxopts() -> list[str]:
             "run the tests with `make test`: it exports SPHINXOPTS, the build's strictness", 2
         )
     return shlex.split(flags)
+
+
+#: Java for a checker that runs once, for seconds: the JIT's last tier costs
+#: more than it saves, one garbage-collector thread is enough; the Nu checker
+#: needs a deeper stack than the quicker tier leaves it.
+QUICK_JAVA = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss16m"]
 
 
 def require(program: str) -> str:
@@ -129,14 +136,18 @@ class Build:
     log: str
 
 
-def make(target: str, builddir: Path, *, root: Path = ROOT, env: dict | None = None) -> Build:
+def make(
+    target: str, builddir: Path, *, root: Path = ROOT, env: dict | None = None, jobs: int = 1
+) -> Build:
+    """`make <target…>` (several, space-separated) in a build folder."""
     result = subprocess.run(
         [
             "make",
             "--no-print-directory",
+            f"-j{jobs}",
             "-C",
             str(root),
-            target,
+            *target.split(),
             f"BUILDDIR={builddir}",
             f"VENV={sys.prefix}",  # the environment these tests run in
         ],
@@ -150,45 +161,47 @@ def make(target: str, builddir: Path, *, root: Path = ROOT, env: dict | None = N
     return Build(builddir, log)
 
 
-def _build_pdf(builddir: Path) -> Build:
-    for program in ("xelatex", "latexmk", "xindy"):
-        if shutil.which(program) is None:
-            return Build(builddir, f"missing: {program}")
-    return make("pdf", builddir)
+#: Where the editions are built, in their early fixture's folder: a folder
+#: whose name has a space, as an editor's often does (the Makefile quotes
+#: every path).
+BUILD_FOLDER = "book build"
+TEX = ("xelatex", "latexmk", "xindy")
+
+
+@early
+def editions(where: Path) -> Build:
+    """The three editions, as a reader's copy of the book is made: `make -j4
+    all`, the ePub and the PDF side by side, then the web edition that links
+    them (where TeX is missing, the PDF is left out)."""
+    if all(shutil.which(program) for program in TEX):
+        return make("all", where / BUILD_FOLDER, jobs=4)
+    return make("epub html", where / BUILD_FOLDER)  # one after the other
 
 
 @pytest.fixture(scope="session")
-def builddir(tmp_path_factory) -> Path:
-    """Where the editions are built: a folder whose name has a space, as an
-    editor's often does (every command of the Makefile quotes its paths)."""
-    return tmp_path_factory.mktemp("book build")
+def web_build(editions) -> Build:
+    return editions
 
 
 @pytest.fixture(scope="session")
-def editions(builddir) -> dict[str, Future]:
-    """The three editions, built side by side (`make`, as a reader's copy is
-    made) as soon as any test needs one. Each has a build folder of its own:
-    the web edition links no ePub or PDF that is still being written."""
-    pool = ThreadPoolExecutor(max_workers=3)
-    books = {
-        "html": pool.submit(make, "html", builddir / "web"),
-        "epub": pool.submit(make, "epub", builddir / "ebook"),
-        "pdf": pool.submit(_build_pdf, builddir / "print"),
-    }
-    yield books
-    pool.shutdown(wait=True)
+def epub_build(editions) -> Build:
+    return editions
 
 
 @pytest.fixture(scope="session")
-def html(editions) -> Build:
-    build = editions["html"].result()
-    return Build(build.outdir / "html", build.log)
+def pdf_build(editions) -> Build:
+    for program in TEX:
+        require(program)
+    return editions
 
 
 @pytest.fixture(scope="session")
-def epub(editions, builddir) -> Build:
+def html(web_build) -> Build:
+    return Build(web_build.outdir / "html", web_build.log)
+
+
+def unpacked_epub(build: Build) -> Build:
     """The ePub, unpacked as a reading system sees it."""
-    build = editions["epub"].result()
     books = list((build.outdir / "epub").glob("*.epub"))
     assert len(books) == 1, f"expected exactly one .epub, found {books}"
     unpacked = build.outdir / "epub-unpacked"
@@ -199,14 +212,31 @@ def epub(editions, builddir) -> Build:
 
 
 @pytest.fixture(scope="session")
-def pdf(editions, builddir) -> Build:
+def epub(epub_build) -> Build:
+    """The ePub, unpacked as a reading system sees it."""
+    return unpacked_epub(epub_build)
+
+
+@pytest.fixture(scope="session")
+def pdf(pdf_build) -> Build:
     """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy)."""
     for program in ("xelatex", "latexmk", "xindy"):
         require(program)
-    build = editions["pdf"].result()
-    pdfs = list((build.outdir / "latex").glob("*.pdf"))
+    pdfs = list((pdf_build.outdir / "latex").glob("*.pdf"))
     assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
-    return Build(pdfs[0], build.log)
+    return Build(pdfs[0], pdf_build.log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def start_early_work(request, tmp_path_factory):
+    """Start, with the session, the early fixtures (background.early) that
+    the selected tests use; they run beside the tests."""
+    needed = set().union(*(item.fixturenames for item in request.session.items))
+    for name in EARLY:
+        if name in needed:
+            background.start(name, tmp_path_factory)
+    yield
+    background.shutdown()
 
 
 # -- Copies of the project, as another checkout would be ------------------------------------
@@ -290,8 +320,8 @@ class ReadTheDocsBuild:
     log: str
 
 
-@pytest.fixture(scope="session")
-def read_the_docs(tmp_path_factory) -> ReadTheDocsBuild:
+@early
+def read_the_docs(where: Path) -> ReadTheDocsBuild:
     """The book built as Read the Docs builds it: the jobs of .readthedocs.yaml,
     in Read the Docs' order, in a clean copy of the project, with Read the Docs'
     environment variables, in a fresh virtual environment that has only what
@@ -299,7 +329,6 @@ def read_the_docs(tmp_path_factory) -> ReadTheDocsBuild:
     package fails here). The canonical address names a port on this machine,
     where the web edition's tests serve the result."""
     config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
-    where = tmp_path_factory.mktemp("read-the-docs")
     clone = where / "checkouts" / "latest"
     checkout(working_tree_files(), clone)
     venv = where / "envs" / "latest"

@@ -30,6 +30,12 @@ def soup_of(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_bytes(), "lxml")
 
 
+@cache
+def parsed(path: Path) -> BeautifulSoup:
+    """A page parsed once, for the tests that only read it."""
+    return soup_of(path)
+
+
 # == The extension, on the fixture book ===========================================
 
 
@@ -268,14 +274,19 @@ def test_every_term_resolves_to_its_definition(fmt, request):
             assert path == f"../glossary{suffix}" and fragment in ids, link["href"]
 
 
-def first_occurrence(page: BeautifulSoup, pattern: str) -> NavigableString | None:
-    """The first text of the chapter's running text (never a heading: an
-    author's heading is never linked) matching ``pattern``, outside code,
-    outside what the editor added and outside other links: (the text node, or
-    None)."""
+def running_text(page: BeautifulSoup) -> Tag:
+    """The chapter's main text without code, what the editor added, heading
+    links and note numbers (the page itself is changed)."""
     main = page.select_one("article[role=main]")
     for node in main.select(".editorial, pre, code, a.headerlink, aside.footnote > span.label"):
         node.decompose()
+    return main
+
+
+def first_occurrence(main: Tag, pattern: str) -> NavigableString | None:
+    """The first text of the chapter's running text (`running_text`; never a
+    heading: an author's heading is never linked) matching ``pattern``,
+    outside other links: (the text node, or None)."""
     regex = re.compile(pattern)
     candidates = [
         text for text in main.find_all(string=regex)
@@ -305,10 +316,10 @@ def test_no_term_is_linked_in_an_authors_heading(fmt, request):
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
 def test_first_use_of_each_term_in_a_chapter_links_it(chapter, html):
     entries = glossary_entries(html.outdir)
-    page = soup_of(chapter_page(html.outdir, chapter, ".html"))
+    main = running_text(soup_of(chapter_page(html.outdir, chapter, ".html")))
     unlinked = []
     for term, pattern in TERM_FORMS.items():
-        node = first_occurrence(BeautifulSoup(str(page), "lxml"), pattern)
+        node = first_occurrence(main, pattern)
         if node is None:
             continue
         link = node.find_parent("a")
@@ -518,13 +529,19 @@ def html_index(html_root: Path) -> dict[str, set[str]]:
     return out
 
 
+@cache
+def authors_texts(html_root: Path) -> dict[str, str]:
+    """Each chapter's author text (slug -> text), as the web edition has it."""
+    return {
+        chapter.slug: author_text(
+            soup_of(chapter_page(html_root, chapter, ".html")).select_one("article[role=main]")
+        )
+        for chapter in CHAPTERS
+    }
+
+
 def chapters_naming(html_root: Path, pattern: str) -> set[str]:
-    out = set()
-    for chapter in CHAPTERS:
-        main = soup_of(chapter_page(html_root, chapter, ".html")).select_one("article[role=main]")
-        if re.search(pattern, author_text(main)):
-            out.add(chapter.slug)
-    return out
+    return {slug for slug, text in authors_texts(html_root).items() if re.search(pattern, text)}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -689,7 +706,7 @@ def test_epub_has_its_index(epub):
         for a in entry.find_all("a", recursive=False):
             assert a.get_text(strip=True) in titles, a
             path, _, anchor = a["href"].partition("#")
-            assert soup_of(epub.outdir / path).find(id=anchor) is not None, a["href"]
+            assert parsed(epub.outdir / path).find(id=anchor) is not None, a["href"]
 
 
 def test_html_index_is_in_the_contents_and_labelled_by_chapter(html):

@@ -20,11 +20,21 @@ import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
+import background
 import pytest
+from background import early
 from book import artwork, chapters, fonts, identity
 from book import epub as book_epub
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, Build, Chapter, chapters_in_book_order, require
+from conftest import (
+    CHAPTERS,
+    QUICK_JAVA,
+    ROOT,
+    Build,
+    Chapter,
+    chapters_in_book_order,
+    require,
+)
 from fidelity import MARKERS
 from lxml import etree
 from PIL import Image
@@ -86,7 +96,7 @@ def run_epubcheck(book: Path, workdir: Path) -> dict:
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     report = workdir / "epubcheck.json"
     result = subprocess.run(
-        ["java", "-jar", str(jar), str(book), "--json", str(report)],
+        ["java", *QUICK_JAVA, "-jar", str(jar), str(book), "--json", str(report)],
         capture_output=True,
         text=True,
         check=False,
@@ -109,13 +119,21 @@ def assert_epubcheck_clean(report: dict) -> None:
     )
 
 
-def test_epubcheck_finds_nothing(epub: Build, tmp_path):
-    assert_epubcheck_clean(run_epubcheck(the_epub_file(epub.outdir), tmp_path))
+@early
+def epubcheck_report(where: Path) -> dict:
+    """EPUBCheck on the book's ePub, beside the other tests."""
+    build = background.result("editions")
+    (book,) = (build.outdir / "epub").glob("*.epub")
+    return run_epubcheck(book, where)
 
 
-def test_ace_finds_no_violation(epub: Build, tmp_path):
-    """Ace by DAISY, from node_modules, in Debian's chromium: no violation of
-    any impact, and the accessibility metadata it reads."""
+def test_epubcheck_finds_nothing(epubcheck_report):
+    assert_epubcheck_clean(epubcheck_report)
+
+
+@early
+def ace_run(where: Path) -> tuple[Path, subprocess.CompletedProcess]:
+    """Ace by DAISY on the book's ePub, beside the other tests."""
     require("chromium")
     require("node")
     ace = ROOT / "node_modules" / ".bin" / "ace-cli"
@@ -127,15 +145,23 @@ def test_ace_finds_no_violation(epub: Build, tmp_path):
         "PUPPETEER_EXECUTABLE_PATH": shutil.which("chromium"),
         "PUPPETEER_SKIP_DOWNLOAD": "1",
     }
-    outdir = tmp_path / "ace"
+    outdir = where / "ace"
+    (book,) = (background.result("editions").outdir / "epub").glob("*.epub")
     result = subprocess.run(
-        [str(ace), "--silent", "--force", "--outdir", str(outdir), str(the_epub_file(epub.outdir))],
+        [str(ace), "--silent", "--force", "--outdir", str(outdir), str(book)],
         capture_output=True,
         text=True,
         env=env,
         check=False,
         timeout=600,
     )
+    return outdir, result
+
+
+def test_ace_finds_no_violation(ace_run):
+    """Ace by DAISY, from node_modules, in Debian's chromium: no violation of
+    any impact, and the accessibility metadata it reads."""
+    outdir, result = ace_run
     report_file = outdir / "report.json"
     assert report_file.exists(), f"Ace wrote no report:\n{result.stdout}\n{result.stderr}"
     report = json.loads(report_file.read_text(encoding="utf-8"))

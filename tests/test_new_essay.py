@@ -21,8 +21,10 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import background
 import pytest
 import yaml
+from background import early
 from conftest import ROOT, build_book, checkout, copy_env, require, working_tree_files
 
 RECEIVED = Path(__file__).parent / "fixtures" / "new_essay" / "received.txt"
@@ -68,10 +70,10 @@ def changed_files(root: Path) -> list[str]:
     return sorted(line[3:] for line in out.splitlines())
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
+@early
+def repo(where: Path) -> Path:
     """A copy of the repository, with the essay added by the command."""
-    root = tmp_path_factory.mktemp("new-essay") / "book"
+    root = where / "book"
     checkout(working_tree_files(), root)
     result = new_essay(root, RECEIVED, **FACTS)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -122,10 +124,12 @@ def test_the_chapter_is_in_the_contents_in_order(repo):
     assert chapters[-2:] == [f"essays/{SLUG}", "essays/dispelling-information-asymmetry"]
 
 
-def test_the_copy_own_tests_cover_the_new_chapter_and_author(repo, tmp_path):
-    """The book's tests, run in the copy as `make test` runs them: they build
-    the copy and check the new chapter in every edition, and the new author
-    wherever the book names its authors."""
+@early
+def copy_own_tests(where: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """The book's tests, run in the copy as `make test` runs them (beside
+    the other tests): they build the copy and check the new chapter in every
+    edition, and the new author wherever the book names its authors."""
+    repo = background.result("repo")
     selected = " or ".join(
         [
             # every test parametrized by chapter (words, contents, byline, sources, card),
@@ -140,7 +144,7 @@ def test_the_copy_own_tests_cover_the_new_chapter_and_author(repo, tmp_path):
             "pdf_names_every_author",  # the PDF's metadata and title page
         ]
     )
-    report = tmp_path / "report.xml"
+    report = where / "report.xml"
     result = subprocess.run(
         [
             sys.executable,
@@ -164,6 +168,12 @@ def test_the_copy_own_tests_cover_the_new_chapter_and_author(repo, tmp_path):
         text=True,
         check=False,
     )
+    return result, report
+
+
+def test_the_copy_own_tests_cover_the_new_chapter_and_author(copy_own_tests):
+    """The copy's own tests pass, and those of its new chapter and author ran."""
+    result, report = copy_own_tests
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     outcomes = {}
     for case in ElementTree.parse(report).iter("testcase"):

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from background import early
 from bs4 import BeautifulSoup
 from conftest import ROOT, Built, build_book, copy_book, make, require, sphinxopts
 
@@ -156,37 +157,39 @@ def test_a_build_without_a_face_stops_naming_it_then_succeeds(tmp_path):
     ).read_bytes()
 
 
-def test_the_pdf_after_a_failed_latex_run_is_a_clean_build(pdf, tmp_path):
-    """XeLaTeX fails (its fonts cannot be found: fontconfig is given no font
-    folder at all, and the book's own check of the faces is relaxed so that
-    LaTeX runs); once the fonts are back, `make pdf` succeeds on the first try
-    and gives the very PDF of a clean build (the session's)."""
+@early
+def pdf_after_a_failed_run(where: Path):
+    """XeLaTeX made to fail (its fonts cannot be found: fontconfig is given no
+    font folder at all, and the book's own check of the faces is relaxed so
+    that LaTeX runs), then `make pdf` again with the fonts back (beside the
+    other tests): both runs, and the PDF."""
     for program in ("xelatex", "latexmk", "xindy"):
         require(program)
-    empty = tmp_path / "fonts.conf"
+    empty = where / "fonts.conf"
     empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig/>\n')
     env = {**os.environ, "FONTCONFIG_FILE": str(empty), "SPHINXOPTS": "-n --keep-going"}
     failed = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "pdf", f"BUILDDIR={tmp_path}",
+        ["make", "--no-print-directory", "-C", str(ROOT), "pdf", f"BUILDDIR={where}",
          f"VENV={sys.prefix}"], capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
+    rebuilt = make("pdf", where)
+    (book,) = (where / "latex").glob("*.pdf") or [None]
+    return failed, rebuilt, book
+
+
+def test_the_pdf_after_a_failed_latex_run_is_a_clean_build(pdf_after_a_failed_run, pdf):
+    """Once the fonts are back, `make pdf` succeeds on the first try and gives
+    the very PDF of a clean build (the session's)."""
+    failed, rebuilt, book = pdf_after_a_failed_run
     assert failed.returncode != 0, "XeLaTeX found the fonts"
     assert "TeX Gyre Pagella" in failed.stdout + failed.stderr
-    rebuilt = make("pdf", tmp_path)
     assert "Nothing to do" not in rebuilt.log
-    (book,) = (tmp_path / "latex").glob("*.pdf")
     assert book.read_bytes() == pdf.outdir.read_bytes(), "not the PDF of a clean build"
 
 
-def test_make_j_all_links_the_downloads(tmp_path):
-    """`make -j4 all` builds the web edition after the ePub and the PDF it links."""
-    for program in ("xelatex", "latexmk", "xindy"):
-        require(program)
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-j4", "-C", str(ROOT), "all", f"BUILDDIR={tmp_path}",
-         f"VENV={sys.prefix}"], capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    page = BeautifulSoup((tmp_path / "html" / "index.html").read_bytes(), "lxml")
+def test_make_j_all_links_the_downloads(pdf_build):
+    """`make -j4 all` (the session's own build of the editions) builds the
+    web edition after the ePub and the PDF it links."""
+    page = BeautifulSoup((pdf_build.outdir / "html" / "index.html").read_bytes(), "lxml")
     links = {a.get_text(strip=True) for a in page.select(".book-downloads a")}
     assert links == {"ePub", "PDF"}

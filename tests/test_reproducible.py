@@ -23,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from background import early
 from conftest import (
     EDITION_EPOCH,
     ROOT,
@@ -66,7 +66,8 @@ class Copy:
 
 def build(root: Path, tz: str, umask: int) -> Copy:
     with_pdf = all(shutil.which(program) for program in TEX)
-    targets = ["html", "epub", *(["pdf"] if with_pdf else [])]
+    # As the session's editions are made (conftest.editions).
+    targets = ["-j4", "all"] if with_pdf else ["epub", "html"]
     env = copy_env()
     env["TZ"] = tz
     result = subprocess.run(
@@ -92,9 +93,11 @@ def build(root: Path, tz: str, umask: int) -> Copy:
     return Copy(root, git(root, "rev-parse", "HEAD"), log, with_pdf)
 
 
-@pytest.fixture(scope="module")
-def copy(tmp_path_factory) -> Copy:
-    root = tmp_path_factory.mktemp("reproducible") / "another-checkout" / "elsewhere"
+@early
+def copy(where: Path) -> Copy:
+    """Another checkout, committed at the edition's moment and built, beside
+    the other tests."""
+    root = where / "another-checkout" / "elsewhere"
     checkout(working_tree_files(), root)
     return build(root, tz="Pacific/Chatham", umask=0o077)
 

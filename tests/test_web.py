@@ -19,31 +19,39 @@ Screenshots of the front page and the longest essay are written to
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
 import struct
 import subprocess
-import threading
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
+import background
 import pytest
+from background import early
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, RTD_PATH, Build, Chapter, build_book, copy_book, require
+from conftest import (
+    CHAPTERS,
+    QUICK_JAVA,
+    ROOT,
+    RTD_PATH,
+    Build,
+    Chapter,
+    build_book,
+    copy_book,
+    require,
+)
 from fidelity import author_text
+from visit_pages import AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
 WPM = 238  # conf.py's reading_time_wpm (the extension's default)
 
 by_slug = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
@@ -90,48 +98,6 @@ def soup_of(path: Path) -> BeautifulSoup:
 # -- Serving the site and driving the browser ------------------------------------------
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves a folder. ``prefix`` mounts it below a path, as Read the Docs
-    serves /en/latest/; ``not_found`` is the page served, with status 404,
-    for any missing address (as Read the Docs serves a project's 404.html)."""
-
-    prefix = ""
-    not_found: Path | None = None
-
-    def log_message(self, format, *args):
-        pass
-
-    def translate_path(self, path):
-        path = urlsplit(path).path
-        if self.prefix:
-            if not path.startswith(self.prefix):
-                return str(Path(self.directory) / "__missing__")
-            path = "/" + path[len(self.prefix) :]
-        return super().translate_path(path)
-
-    def send_error(self, code, message=None, explain=None):
-        if code == 404 and self.not_found is not None:
-            body = self.not_found.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-
-def serve(directory: Path, port: int = 0, prefix: str = "", not_found: Path | None = None):
-    handler = type("Handler", (QuietHandler,), {"prefix": prefix, "not_found": not_found})
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(directory))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
-
-
 @pytest.fixture(scope="module")
 def site(html: Build) -> Iterator[str]:
     """The built web edition at http://127.0.0.1:<port>/."""
@@ -167,17 +133,7 @@ def run_axe(page) -> list[dict]:
     # Evaluated by the browser's tools, not added as a <script>: the page's
     # Content-Security-Policy rightly refuses an inline script it has no hash for.
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    return page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return result.violations.map((v) => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(
-                    (n) => n.target.join(" ") + "  " + n.html.slice(0, 160)),
-            }));
-        }""",
-        AXE_TAGS,
-    )
+    return page.evaluate(AXE_RUN, AXE_TAGS)
 
 
 def describe(violations: list[dict]) -> str:
@@ -198,60 +154,34 @@ class Visit:
     policy: str
 
 
-#: Records every refusal of the page's Content-Security-Policy, from the start.
-RECORD_REFUSALS = """
-  window.bookRefused = [];
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.bookRefused.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ""}`));
-"""
+@early
+def page_visits(where: Path) -> dict[tuple[str, str], Visit]:
+    """Each page in each mode, opened once in Chromium, beside the other
+    tests (visit_pages.py, in a process of its own): what axe found, every
+    request to another host, every console error, every failed request,
+    every refusal of the page's Content-Security-Policy."""
+    require("chromium")
+    build = background.result("editions")
+    spec = {
+        "site": str(build.outdir / "html"),
+        "pages": PAGES,
+        "modes": [[m.name, m.width, m.height, m.scheme] for m in MODES],
+        "first_mode": MODES[0].name,
+        "axe": str(AXE),
+    }
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("visit_pages.py")), json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-6000:]
+    return {(v["page"], v["mode"]): Visit(**v["visit"]) for v in json.loads(result.stdout)}
 
 
 @pytest.fixture(scope="module")
-def visits(browser, site):
-    """Each page in each mode, opened once: what axe found, every request to
-    another host, every console error and every failed request."""
-    cache: dict[tuple[str, str], Visit] = {}
-
-    def visit(page_name: str, mode: Mode) -> Visit:
-        key = (page_name, mode.name)
-        if key not in cache:
-            page = new_page(browser, mode)
-            page.add_init_script(RECORD_REFUSALS)
-            requests, errors, failed = [], [], []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("requestfailed", lambda r: failed.append(r.url))
-            page.on(
-                "response",
-                lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-            )
-            response = page.goto(site + page_name, wait_until="networkidle")
-            assert response.status == 200, f"{page_name}: HTTP {response.status}"
-            foreign = [
-                url
-                for url in requests
-                if urlsplit(url).scheme not in ("data", "blob", "about")
-                and urlsplit(url).hostname != "127.0.0.1"
-            ]
-            if mode == MODES[0]:
-                # What the scripts do when read: the theme button, a preview.
-                page.locator(".theme-toggle:visible").first.click(timeout=5000)
-                links = page.locator("article a.footnote-reference, article a.term-link")
-                if links.count():
-                    links.first.hover()
-                    page.wait_for_timeout(500)
-            refused = page.evaluate("window.bookRefused")
-            policy = page.evaluate(
-                """() => document.querySelector(
-                    'meta[http-equiv="Content-Security-Policy"]')?.content || "" """
-            )
-            violations = run_axe(page)
-            cache[key] = Visit(violations, foreign, errors, failed, refused, policy)
-            page.context.close()
-        return cache[key]
-
-    return visit
+def visits(page_visits):
+    return lambda page_name, mode: page_visits[(page_name, mode.name)]
 
 
 # -- Gates on every page ---------------------------------------------------------------
@@ -293,13 +223,14 @@ def test_the_content_security_policy_refuses_nothing(page, mode, visits):
     assert not visit.refused, f"{page} ({mode.name}): refused {visit.refused}"
 
 
-@pytest.fixture(scope="module")
-def vnu_messages(html) -> dict[str, list[dict]]:
-    """The Nu HTML Checker's errors on every page, by page."""
+@early
+def vnu_messages(where: Path) -> dict[str, list[dict]]:
+    """The Nu HTML Checker's errors on every page, by page (beside the other tests)."""
     java = require("java")
-    files = [str(html.outdir / page) for page in PAGES]
+    outdir = background.result("editions").outdir / "html"
+    files = [str(outdir / page) for page in PAGES]
     result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        [java, *QUICK_JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
         capture_output=True,
         text=True,
         check=False,
@@ -308,7 +239,7 @@ def vnu_messages(html) -> dict[str, list[dict]]:
     by_file: dict[str, list[dict]] = {page: [] for page in PAGES}
     for message in messages:
         path = Path(unquote(urlsplit(message["url"]).path))
-        by_file[path.relative_to(html.outdir).as_posix()].append(message)
+        by_file[path.relative_to(outdir).as_posix()].append(message)
     assert result.returncode == (1 if messages else 0), result.stderr[-2000:]
     return by_file
 

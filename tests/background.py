@@ -1,0 +1,72 @@
+"""Work the suite starts as soon as it starts, and runs beside the tests.
+
+Most of the suite's time is waiting: for the editions to build, for Read the
+Docs' rehearsal to install and build, for a copy of the project to build,
+for the browser to open every page, for EPUBCheck and Ace. None of it needs
+the tests before it. A fixture made with `early` is such work: when the
+session starts (`conftest.start_early_work`), every early fixture that a
+selected test uses is submitted to a pool of threads (the work itself runs
+in subprocesses and in the browser, so the threads do not wait on each other
+for Python), and the fixture, when a test asks for it, waits for its result.
+A failure is the fixture's error, in every test that uses it, as with any
+fixture; a fixture no selected test uses is never run.
+
+An early fixture's function takes one argument, a new folder of its own
+(under the session's temporary folder: pytest's ``tmp_path_factory`` is for
+the tests' thread only); it may wait for another's result with `result`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+#: name -> the function that makes an early fixture's value.
+EARLY: dict[str, Callable[[Any], Any]] = {}
+
+#: Four at a time: the editions (submitted first) are not starved, and work
+#: that waits for another (submitted after it) never waits on a busy pool.
+_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="early")
+_started: dict[str, Future] = {}
+_lock = threading.Lock()
+_base: list[Path] = []
+
+
+def early(function: Callable[[Any], Any]):
+    """A session fixture whose work starts with the session (see above)."""
+    name = function.__name__
+    EARLY[name] = function
+
+    @pytest.fixture(scope="session", name=name)
+    def fixture(tmp_path_factory):
+        return start(name, tmp_path_factory).result()
+
+    fixture.__doc__ = function.__doc__
+    return fixture
+
+
+def start(name: str, tmp_path_factory=None) -> Future:
+    """The early fixture's work, started once (the first call, from the
+    tests' thread, gives the session's temporary folder)."""
+    with _lock:
+        if tmp_path_factory is not None and not _base:
+            _base.append(tmp_path_factory.getbasetemp() / "early")
+        if name not in _started:
+            where = _base[0] / name
+            where.mkdir(parents=True)
+            _started[name] = _pool.submit(EARLY[name], where)
+        return _started[name]
+
+
+def result(name: str) -> Any:
+    """Another early fixture's value, from within an early fixture's work."""
+    return start(name).result()
+
+
+def shutdown() -> None:
+    _pool.shutdown(wait=True, cancel_futures=True)

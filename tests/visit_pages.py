@@ -1,0 +1,209 @@
+"""Opening the web edition's pages in Chromium: a server for a built site,
+and every page's visit in every mode, run as a process of its own.
+
+    python tests/visit_pages.py '{"site": …, "pages": […], "modes": […],
+                                  "first_mode": …, "axe": …}'
+
+prints, as JSON, for each page and mode what axe found, the requests to
+other hosts, the console errors, the failed requests and what the page's
+Content-Security-Policy refused. test_web's `page_visits` runs it beside the
+other tests: its own process, so that its work never waits on theirs for
+Python's lock. Three pages are open at a time; each page at each size is
+loaded once, in a browser context of its own (the theme a visit chooses
+stays in it), and checked in light and in dark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+#: Pages open at once, at each size.
+AT_ONCE = 2
+#: Where the test server serves axe-core, beside the site.
+AXE_URL = "/__axe-core__/axe.min.js"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves a folder. ``prefix`` mounts it below a path, as Read the Docs
+    serves /en/latest/; ``not_found`` is the page served, with status 404,
+    for any missing address (as Read the Docs serves a project's 404.html)."""
+
+    prefix = ""
+    not_found: Path | None = None
+    #: address -> a file served there, beside the site (the test's own tools).
+    extra: ClassVar[dict[str, Path]] = {}
+
+    def log_message(self, format, *args):
+        pass
+
+    def translate_path(self, path):
+        path = urlsplit(path).path
+        if path in self.extra:
+            return str(self.extra[path])
+        if self.prefix:
+            if not path.startswith(self.prefix):
+                return str(Path(self.directory) / "__missing__")
+            path = "/" + path[len(self.prefix) :]
+        return super().translate_path(path)
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404 and self.not_found is not None:
+            body = self.not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+def serve(
+    directory: Path,
+    port: int = 0,
+    prefix: str = "",
+    not_found: Path | None = None,
+    extra: dict[str, Path] | None = None,
+):
+    handler = type(
+        "Handler",
+        (QuietHandler,),
+        {"prefix": prefix, "not_found": not_found, "extra": extra or {}},
+    )
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(directory))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+#: axe's run, in the page: the violations, each with its first three places.
+AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    return result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 3).map(
+            (n) => n.target.join(" ") + "  " + n.html.slice(0, 160)),
+    }));
+}"""
+
+#: Records every refusal of the page's Content-Security-Policy, from the start.
+RECORD_REFUSALS = """
+  window.bookRefused = [];
+  document.addEventListener("securitypolicyviolation", (e) =>
+    window.bookRefused.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample || ""}`));
+"""
+
+
+async def visit(context, site: str, page_name: str, modes: list, first: bool) -> dict:
+    """One page at one size, loaded once and checked in each of ``modes``
+    (its colour schemes: the browser switches the page's scheme in place,
+    as a reader's system does): mode name -> what was found."""
+    page = await context.new_page()
+    requests, errors, failed = [], [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    response = await page.goto(site + page_name, wait_until="load")
+    assert response.status == 200, f"{page_name}: HTTP {response.status}"
+    # From the site's own host, which the page's Content-Security-Policy
+    # allows (an inline script it would rightly refuse); the browser keeps
+    # it compiled from one page to the next.
+    await page.add_script_tag(url=AXE_URL)
+    violations = {}
+    for name, _width, _height, scheme in modes:
+        await page.emulate_media(color_scheme=scheme)
+        violations[name] = await page.evaluate(AXE_RUN, AXE_TAGS)
+    if first:
+        # What the scripts do when read: the theme button, a preview.
+        await page.locator(".theme-toggle:visible").first.click(timeout=5000)
+        links = page.locator("article a.footnote-reference, article a.term-link")
+        if await links.count():
+            await links.first.hover()
+            await page.wait_for_timeout(500)
+        # The next page of this context starts with the reader's own theme.
+        await page.evaluate("localStorage.clear()")
+    refused = await page.evaluate("window.bookRefused")
+    policy = await page.evaluate(
+        """() => document.querySelector(
+            'meta[http-equiv="Content-Security-Policy"]')?.content || "" """
+    )
+    await page.close()
+    foreign = [
+        url
+        for url in requests
+        if urlsplit(url).scheme not in ("data", "blob", "about")
+        and urlsplit(url).hostname != "127.0.0.1"
+    ]
+    return {
+        name: {
+            "violations": found,
+            "foreign": foreign,
+            "console_errors": errors,
+            "failed": failed,
+            "refused": refused,
+            "policy": policy,
+        }
+        for name, found in violations.items()
+    }
+
+
+async def visit_all(spec: dict) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    server = serve(Path(spec["site"]), extra={AXE_URL: Path(spec["axe"])})
+    site = f"http://127.0.0.1:{server.server_port}/"
+    sizes: dict[tuple[int, int], list] = {}
+    for mode in spec["modes"]:
+        sizes.setdefault((mode[1], mode[2]), []).append(mode)
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+            async def at_size(modes: list) -> list[dict]:
+                """Every page at one size, in one browser context (its cache
+                shared, as a reader's browser has it), AT_ONCE at a time."""
+                _name, width, height, scheme = modes[0]
+                context = await browser.new_context(
+                    viewport={"width": width, "height": height}, color_scheme=scheme
+                )
+                await context.add_init_script(RECORD_REFUSALS)
+                at_once = asyncio.Semaphore(AT_ONCE)
+                first = any(m[0] == spec["first_mode"] for m in modes)
+
+                async def one(page_name: str) -> list[dict]:
+                    async with at_once:
+                        found = await visit(context, site, page_name, modes, first)
+                        return [
+                            {"page": page_name, "mode": m, "visit": v} for m, v in found.items()
+                        ]
+
+                done = await asyncio.gather(*(one(p) for p in spec["pages"]))
+                await context.close()
+                return [v for group in done for v in group]
+
+            found = await asyncio.gather(*(at_size(modes) for modes in sizes.values()))
+            await browser.close()
+            return [v for group in found for v in group]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(visit_all(json.loads(sys.argv[1])))))
