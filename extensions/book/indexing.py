@@ -41,6 +41,7 @@ KEYS = {"words", "ignore_case", "chapters", "passages", "see"}
 _SKIP = (nodes.docinfo, nodes.literal_block, nodes.raw, nodes.comment, addnodes.index, nodes.label)
 #: Inline elements a target may not be put inside (links, terms, inline
 #: code): it goes just before them.
+_WORD_START = r"(?<!\w)"  # how every entry's words begin
 _WHOLE = (nodes.reference, addnodes.pending_xref, nodes.footnote_reference, nodes.literal)
 
 
@@ -119,7 +120,7 @@ def _parse(path: Path, slugs: set[str]) -> Index:
             flags = re.IGNORECASE if fields.get("ignore_case") else 0
             alternatives = sorted(fields["words"], key=len, reverse=True)
             try:
-                words = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+                words = re.compile(_WORD_START + "(?:" + "|".join(alternatives) + r")(?!\w)", flags)
             except re.error as error:
                 _warn(path, line, f"{name!r}: a word is not a valid regular expression: {error}")
                 continue
@@ -173,10 +174,17 @@ class ApplyIndex(SphinxTransform):
         wanted = [e for e in index.entries if e.chapters is None or chapter.slug in e.chapters]
         by_group = {f"e{n}": entry for n, entry in enumerate(wanted) if entry.words is not None}
         if by_group:
+            # One pass over each text for every entry's words. Each begins at
+            # the start of a word: said once, before the alternatives, the
+            # matcher tries them only there (five times quicker than in each).
             pattern = re.compile(
-                "|".join(
-                    f"(?P<{group}>{entry.words.pattern})" for group, entry in by_group.items()
-                ),
+                _WORD_START
+                + "(?:"
+                + "|".join(
+                    f"(?P<{group}>{entry.words.pattern.removeprefix(_WORD_START)})"
+                    for group, entry in by_group.items()
+                )
+                + ")",
                 re.IGNORECASE
                 if any(e.words.flags & re.IGNORECASE for e in by_group.values())
                 else 0,
@@ -211,14 +219,20 @@ class ApplyIndex(SphinxTransform):
 
     def _mark_words(self, pattern: re.Pattern, by_group: dict[str, Entry]) -> None:
         entries = list(by_group.values())
+        # Every entry whose words are in a match: "performance management" is
+        # also a use of "management". The same words match again and again
+        # ("Python"), so each matched spelling is looked up once.
+        within: dict[str, list[tuple[int, Entry]]] = {}
         for text, ancestors in self._texts():
             hits = []
             for match in pattern.finditer(str(text)):
-                # Every entry whose words are in the match: "performance
-                # management" is also a use of "management".
-                for entry in entries:
-                    if found := entry.words.search(match[0]):
-                        hits.append((match.start() + found.start(), entry))
+                if (found := within.get(match[0])) is None:
+                    found = within[match[0]] = [
+                        (inner.start(), entry)
+                        for entry in entries
+                        if (inner := entry.words.search(match[0]))
+                    ]
+                hits += [(match.start() + offset, entry) for offset, entry in found]
             if not hits:
                 continue
             hits.sort(key=lambda hit: hit[0])
@@ -265,7 +279,7 @@ class ApplyIndex(SphinxTransform):
         if not passages:
             return
         blocks = [
-            b
+            (b, " ".join(b.astext().split()))
             for b in self.document.findall(nodes.paragraph)
             if not any(
                 BYLINE in a.get("classes", ())
@@ -274,9 +288,7 @@ class ApplyIndex(SphinxTransform):
             )
         ]
         for entry, opening, line in passages:
-            block = next(
-                (b for b in blocks if " ".join(b.astext().split()).startswith(opening)), None
-            )
+            block = next((b for b, text in blocks if text.startswith(opening)), None)
             if block is None:
                 _warn(
                     path,
