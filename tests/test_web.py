@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import struct
 import subprocess
@@ -45,7 +46,9 @@ from conftest import (
     Chapter,
     build_book,
     copy_book,
+    make,
     require,
+    sphinxopts,
 )
 from fidelity import author_text
 from visit_pages import AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve
@@ -704,6 +707,34 @@ def test_download_links_resolve_in_the_main_build(html):
     for page in PAGES:
         for a in soup_of(html.outdir / page).select(".book-downloads a"):
             assert local_file(html.outdir, page, a["href"]).is_file(), f"{page}: {a['href']}"
+
+
+# -- The sidebar, rendered once per folder (book.web.navigation) ---------------------
+
+
+@early
+def furo_sidebars(where: Path) -> Path:
+    """The web edition with furo rendering every page's sidebar itself."""
+    flags = f"{' '.join(sphinxopts())} -D book_sidebar_once=0"
+    return make("html", where, env={**os.environ, "SPHINXOPTS": flags}).outdir / "html"
+
+
+def sidebar(page: Path) -> str:
+    tree = BeautifulSoup(page.read_bytes(), "lxml").select_one(".sidebar-tree")
+    return str(tree)
+
+
+def test_every_page_has_the_sidebar_furo_renders_for_it(html, furo_sidebars):
+    pages = sorted(p.relative_to(html.outdir) for p in html.outdir.rglob("*.html"))
+    assert len(pages) > len(CHAPTERS)
+    differ = [
+        str(page) for page in pages if sidebar(html.outdir / page) != sidebar(furo_sidebars / page)
+    ]
+    assert not differ, f"the sidebar differs from furo's own in {differ}"
+    # And each chapter's marks its own entry, once.
+    for chapter in CHAPTERS:
+        tree = sidebar(html.outdir / f"{chapter.docname}.html")
+        assert tree.count("current-page") == 1, chapter.docname
 
 
 # -- The web edition's parts on the fixture book ---------------------------------------

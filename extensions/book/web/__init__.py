@@ -12,6 +12,7 @@
   sphinx-design's files only where its cards are);
 * `received`: the texts as received, published beside the pages;
 * `policy`: the Content-Security-Policy of every page;
+* `navigation`: furo's sidebar, rendered once per folder, not once per page;
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * the social cards are drawn by `book.artwork`.
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, output, pages, policy, reading_time, received, sitemap
+from . import downloads, navigation, output, pages, policy, reading_time, received, sitemap
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,3 +63,4 @@ def setup(app: Sphinx) -> None:
     pages.setup(app)
     received.setup(app)
     policy.setup(app)
+    navigation.setup(app)
