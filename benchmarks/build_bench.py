@@ -4,9 +4,10 @@ Measured side by side, in one run, on this machine:
 
 * the book (our conf.py, ``-n -W --keep-going``, as the Makefile builds it):
   a cold HTML build, an incremental one after one chapter is touched, and a
-  rebuild with nothing changed; a cold ePub; a cold PDF (the LaTeX builder,
-  then latexmk with XeLaTeX, as ``make pdf`` runs them); the size of each
-  output;
+  rebuild with nothing changed (and whether both give byte for byte what a
+  clean build gives, search index included); the ePub and the PDF through
+  ``make epub`` and ``make pdf``, cold and after one chapter is touched; the
+  size of each output;
 * the baseline: a plain Sphinx build of the same sources, with myst-parser
   (and the same MyST syntax extensions, so the same Markdown is parsed) and
   the alabaster theme, nothing else; cold and incremental;
@@ -16,26 +17,24 @@ Measured side by side, in one run, on this machine:
   ``-j auto``, and incrementally; the baseline, serial, for comparison.
 
 Each figure is the median of ``--repeat`` runs (wall-clock seconds, and the
-CPU seconds of the build's processes). The table is printed, and everything
-is saved as JSON (``--out``). This is a measurement, not a test: ``make test``
-does not run it.
+CPU seconds of the build's processes). The table and the goals (`GOALS`) are
+printed, and everything is saved as JSON (``--out``). This is a measurement,
+not a test: ``make test`` does not run it.
 
     python benchmarks/build_bench.py [--out FILE.json] [--sizes 6 60 240]
         [--repeat 3] [--no-pdf] [--profile]
 
-``--profile`` also runs the cold and the incremental book builds under
-cProfile (the standard library's; pyinstrument is not in the lock) and prints
-where the time goes, by module.
+``--profile`` also runs the cold and the incremental book builds (and the
+largest scale book's) under pyinstrument, prints where the time goes by part
+of the build, and saves each whole profile as text beside the JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
-import pstats
 import re
 import resource
 import shutil
@@ -64,7 +63,7 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["attrs_block", "colon_fence"]
 myst_title_to_header = True
-myst_footnote_transition = True
+myst_footnote_transition = False
 """
 
 
@@ -145,6 +144,16 @@ def touch(path: Path):
     return bump
 
 
+def differences(built: Path, clean: Path) -> list[str]:
+    """The files in which two builds' trees differ (none: identical)."""
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    a, b = files(built), files(clean)
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
 def size_of(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
@@ -156,21 +165,21 @@ def size_of(path: Path) -> int:
 
 _LABEL = re.compile(r"^\(([^()\s]+)\)=\s*$", re.MULTILINE)
 _SOURCE = re.compile(r"^source:\s*(\S+)\s*$", re.MULTILINE)
+_KEYS = ("date", "title")
 
 
 def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
     """A copy of the book with ``chapters`` chapters: the six essays, then
     copies of them (``essays/SLUG-cK``) whose labels get a ``-cK`` suffix (so
     they stay unique; references still point at the originals) and whose
-    ``source`` is a copy of the received text, listed in a copy of
-    essays.toml and SHA256SUMS. Returns the docs folder and the -D settings
-    that point the book's checks at the copied sources."""
+    ``source`` is a copy of the received text, with its checksum. Returns the
+    docs folder and the -D setting that points the book at the copied
+    sources."""
     docs, sources = where / "docs", where / "sources"
     shutil.copytree(DOCS, docs)
     shutil.copytree(SOURCES, sources)
     originals = sorted((DOCS / "essays").glob("*.md"))
-    facts = (SOURCES / "essays.toml").read_text(encoding="utf-8")
-    added_facts, docnames = [], [f"essays/{p.stem}" for p in originals]
+    docnames = [f"essays/{p.stem}" for p in originals]
     copy = 1
     while len(docnames) < chapters:
         for path in originals:
@@ -182,18 +191,25 @@ def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
             copied = source.replace(".txt", f"-c{copy}.txt")
             text = _SOURCE.sub(f"source: {copied}", text, count=1)
             shutil.copy(SOURCES / source, sources / copied)
-            entry = re.search(
-                rf'\[\[essay\]\]\nfile = "{re.escape(source)}"\n(?:(?!\[\[essay\]\]).*\n)*', facts
-            )[0]
-            added_facts.append(entry.replace(f'"{source}"', f'"{copied}"', 1))
             name = f"essays/{path.stem}-c{copy}"
             (docs / f"{name}.md").write_text(text, encoding="utf-8")
             docnames.append(name)
         copy += 1
-    (sources / "essays.toml").write_text(facts + "\n" + "\n".join(added_facts), encoding="utf-8")
     sums = [f"{_sha256(p)}  {p.name}" for p in sorted(sources.iterdir()) if p.name != "SHA256SUMS"]
     (sources / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
-    # The contents list every chapter, in place of the six.
+
+    # The contents list every chapter, in place of the six, in the book's
+    # order (book.chapters.ordered: by date, then title; a copy has the
+    # date and the title of its original, and its file sorts before it).
+    sys.path.insert(0, str(ROOT / "extensions"))
+    from book.chapters import latest_day
+
+    def order(name: str) -> tuple:
+        front = (docs / f"{name}.md").read_text(encoding="utf-8").split("---\n", 2)[1]
+        date, title = (re.search(rf"^{key}: (.*)$", front, re.MULTILINE)[1] for key in _KEYS)
+        return latest_day(date.strip('"')), title.strip('"'), f"{name}.md"
+
+    docnames.sort(key=order)
     index = (docs / "index.md").read_text(encoding="utf-8")
     listed = re.findall(r"^essays/\S+$", index, re.MULTILINE)
     block = "\n".join(listed)
@@ -203,9 +219,8 @@ def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
 
 
 def synthetic_overrides(where: Path) -> dict[str, str]:
-    """The -D settings that point the book's checks at a synthetic book's sources."""
-    sources = where / "sources"
-    return {"book_sources": str(sources), "book_facts": str(sources / "essays.toml")}
+    """The -D setting that points the book at a synthetic book's sources."""
+    return {"book_sources": str(where / "sources")}
 
 
 def _sha256(path: Path) -> str:
@@ -217,42 +232,78 @@ def _sha256(path: Path) -> str:
 # -- Profiles -----------------------------------------------------------------------------------
 
 
-#: Where a build's time goes: (file fragment, function) -> what it is. The
-#: times are cumulative (a part includes what it calls), so they overlap the
-#: phases they belong to.
+#: Where a build's time goes: (file fragment, function) -> what it is. Each
+#: part is the time of its outermost calls (a part includes what it calls, so
+#: the parts overlap the phases they belong to).
 PARTS = {
-    ("sphinx/builders/__init__.py", "read"): "reading and parsing every document",
-    ("sphinx/builders/__init__.py", "_write_serial"): "writing the pages (serial)",
-    ("sphinx/builders/__init__.py", "_write_parallel"): "writing the pages (parallel)",
-    ("sphinx/environment/__init__.py", "get_and_resolve_doctree"): "  resolving references",
-    ("sphinx/builders/html/__init__.py", "handle_page"): "  rendering the pages (templates)",
+    ("sphinx/application.py", "Sphinx.__init__"): "start-up: extensions, config, environment",
+    ("sphinx/builders/__init__.py", "Builder.read"): "reading and parsing every document",
+    ("docutils/transforms/__init__.py", "Transformer.apply_transforms"): "  transforms",
+    ("book/indexing.py", "ApplyIndex.apply"): "    ours: the index's targets (book.indexing)",
+    ("book/checks/fidelity.py", "check_chapter"): "    ours: fidelity to the received text",
+    ("sphinx/builders/__init__.py", "Builder._write_serial"): "writing the pages (serial)",
+    ("sphinx/builders/__init__.py", "Builder._write_parallel"): "writing the pages (parallel)",
+    ("sphinx/environment/__init__.py", "BuildEnvironment.get_and_resolve_doctree"): (
+        "  resolving references"
+    ),
+    ("sphinx/builders/html/__init__.py", "StandaloneHTMLBuilder.handle_page"): (
+        "  rendering the pages (templates)"
+    ),
     ("furo/__init__.py", "_compute_navigation_tree"): "    furo: the sidebar's global toctree",
-    ("extensions/social_cards.py", "add_card"): "    ours: social_cards (one PNG a page)",
-    ("sphinx/search/__init__.py", "feed"): "  the search index (stemming every word)",
-    ("sphinx/builders/html/__init__.py", "write_genindex"): "  the general index",
-    ("sphinx/application.py", "__init__"): "start-up: extensions, config, environment",
-    ("sphinx/environment/__init__.py", "check_consistency"): "consistency checks",
+    ("book/artwork.py", "add_card"): "    ours: the social cards (one PNG a page)",
+    ("sphinx/search/__init__.py", "IndexBuilder.feed"): "  the search index (every word)",
+    ("sphinx/builders/html/__init__.py", "StandaloneHTMLBuilder.write_genindex"): (
+        "  the general index"
+    ),
+    ("sphinx/application.py", "Sphinx.build"): "the build (after start-up)",
 }
 
 
-def profile(cmd: list[str], label: str, env: dict[str, str], work: Path) -> dict[str, float]:
-    """Run a Sphinx build under cProfile (in a process of its own, with the
-    same environment as the measured builds) and say where the time goes."""
-    out = work / f"profile-{re.sub(r'[^a-z0-9]+', '-', label.lower())}.pstats"
-    run([cmd[0], "-m", "cProfile", "-o", str(out), *cmd[1:]], env)
-    stats = pstats.Stats(str(out), stream=io.StringIO()).stats
-    total = max(ct for (_f, _l, name), (_c, _n, _t, ct, _r) in stats.items() if name == "<module>")
-    parts: dict[str, float] = {}
-    for (filename, _line, name), (_cc, _nc, _tt, cumtime, _callers) in stats.items():
-        for (fragment, function), part in PARTS.items():
-            if name == function and filename.endswith(fragment):
-                parts[part] = parts.get(part, 0.0) + cumtime
-    print(f"\nProfile ({label}), {total:.2f} s under cProfile (which slows Python code down):")
-    for (_fragment, _function), part in PARTS.items():
-        if part in parts:
-            print(f"  {parts[part]:7.2f} s  {100 * parts[part] / total:5.1f} %  {part}")
-    return {part.strip(): round(seconds, 3) for part, seconds in parts.items()} | {
-        "total": round(total, 3)
+def _parts(frame, found: dict[str, float], inside: frozenset[str] = frozenset()) -> None:
+    """Add the time of every part's outermost frames under ``frame``."""
+    name = f"{frame.class_name}.{frame.function}" if frame.class_name else frame.function
+    part = next(
+        (
+            label
+            for (fragment, function), label in PARTS.items()
+            if name == function and (frame.file_path or "").endswith(fragment)
+        ),
+        None,
+    )
+    if part is not None and part not in inside:
+        found[part] = found.get(part, 0.0) + frame.time
+        inside = inside | {part}
+    for child in frame.children:
+        _parts(child, found, inside)
+
+
+def profile(cmd: list[str], label: str, env: dict[str, str], work: Path, keep: Path) -> dict:
+    """Run a Sphinx build under pyinstrument (in a process of its own, with
+    the same environment as the measured builds), say where the time goes,
+    and keep the whole profile as text in ``keep``."""
+    from pyinstrument.renderers import ConsoleRenderer
+    from pyinstrument.session import Session
+
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    saved = work / f"profile-{slug}.pyisession"
+    run([cmd[0], "-m", "pyinstrument", "-r", "pyisession", "-o", str(saved), *cmd[1:]], env)
+    session = Session.load(str(saved))
+    text = keep / f"profile-{slug}.txt"
+    text.write_text(
+        ConsoleRenderer(unicode=True, color=False, short_mode=False).render(session),
+        encoding="utf-8",
+    )
+    found: dict[str, float] = {}
+    root = session.root_frame()
+    _parts(root, found)
+    total = root.time
+    print(f"\nProfile ({label}): {total:.2f} s, sampled by pyinstrument; whole: {text}")
+    for part in PARTS.values():
+        if part in found:
+            print(f"  {found[part]:7.2f} s  {100 * found[part] / total:5.1f} %  {part}")
+    return {part.strip(): round(seconds, 3) for part, seconds in found.items()} | {
+        "total": round(total, 3),
+        "profile": str(text),
     }
 
 
@@ -370,26 +421,38 @@ def main(argv: list[str] | None = None) -> int:
     figures["html_no_change"] = measure(html_cmd, env, args.repeat)
     figures["plain_cold"] = measure(plain_cmd, env, args.repeat, fresh=plain)
     figures["plain_incremental"] = measure(plain_cmd, env, args.repeat, before=touch(chapter))
-    figures["epub_cold"] = measure(
-        sphinx("epub", docs, work / "epub"), env, args.repeat, fresh=work / "epub"
+    # Speed never at the price of stale output: the pages and the search
+    # index after those rebuilds, byte for byte against a clean build's.
+    clean = work / "book-clean" / "out"
+    run(sphinx("html", docs, clean), env)
+    results["incremental_identical"] = differences(book / "html", clean / "html")
+
+    # The ePub and the PDF as `make` builds them (the ePub's folder written
+    # anew, LaTeX's state kept after a run that succeeded), in a build
+    # folder of their own: cold, then after one chapter is touched.
+    def make(target: str, builddir: Path) -> list[str]:
+        return [
+            "make", "--no-print-directory", "-C", str(ROOT), target,
+            f"SOURCEDIR={docs}", f"BUILDDIR={builddir}", f"VENV={sys.prefix}",
+        ]  # fmt: skip
+
+    ebook = work / "ebook"
+    figures["epub_cold"] = measure(make("epub", ebook), env, args.repeat, fresh=ebook)
+    figures["epub_incremental"] = measure(
+        make("epub", ebook), env, args.repeat, before=touch(chapter)
     )
     sizes = {
         "html_bytes": size_of(book / "html"),
         "html_files": sum(1 for p in (book / "html").rglob("*") if p.is_file()),
-        "epub_bytes": size_of(next((work / "epub" / "epub").glob("*.epub"))),
+        "epub_bytes": size_of(next((ebook / "epub").glob("*.epub"))),
     }
     if not args.no_pdf:
-        latex = work / "latex"
-        figures["pdf_latex_builder"] = measure(sphinx("latex", docs, latex), env, 1, fresh=latex)
-        tex_cmd = [
-            "make",
-            "-C",
-            str(latex / "latex"),
-            "all-pdf",
-            "LATEXMKOPTS=-interaction=nonstopmode -halt-on-error",
-        ]
-        figures["pdf_tex"] = measure(tex_cmd, env, 1)
-        sizes["pdf_bytes"] = size_of(next((latex / "latex").glob("*.pdf")))
+        printed = work / "print"
+        figures["pdf_cold"] = measure(make("pdf", printed), env, 1, fresh=printed)
+        figures["pdf_incremental"] = measure(
+            make("pdf", printed), env, args.repeat, before=touch(chapter)
+        )
+        sizes["pdf_bytes"] = size_of(next((printed / "latex").glob("*.pdf")))
     results["book"] = {name: asdict(t) for name, t in figures.items()}
     results["sizes"] = sizes
 
@@ -423,16 +486,18 @@ def main(argv: list[str] | None = None) -> int:
         {k: (asdict(v) if isinstance(v, Timing) else v) for k, v in row.items()} for row in scale
     ]
     results["growth"] = growth(scale)
-    results["goals"] = goals(figures, results["growth"])
+    results["goals"] = goals(figures, results["growth"], scale, results["incremental_identical"])
 
     if args.profile:
         results["profile"] = {}
+        keep = args.out.parent
+        keep.mkdir(parents=True, exist_ok=True)
         touch(chapter)()
         results["profile"]["html_incremental"] = profile(
-            html_cmd, "the book, HTML, one chapter touched", env, work
+            html_cmd, "the book, HTML, one chapter touched", env, work, keep
         )
         shutil.rmtree(book, ignore_errors=True)
-        results["profile"]["html_cold"] = profile(html_cmd, "the book, HTML, cold", env, work)
+        results["profile"]["html_cold"] = profile(html_cmd, "the book, HTML, cold", env, work, keep)
         where = work / f"scale-{max(args.sizes)}"
         if (where / "docs").is_dir():
             sdocs, overrides = where / "docs", synthetic_overrides(where)
@@ -442,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{max(args.sizes)} chapters, HTML, cold",
                 env,
                 work,
+                keep,
             )
 
     report(figures, sizes, scale, results)
@@ -480,37 +546,66 @@ def growth(scale: list[dict]) -> dict:
     return out
 
 
-def goals(figures: dict[str, Timing], fit: dict) -> dict:
-    """Each goal on wall time, and on CPU time (on a machine shared with other
-    work, wall time counts the waiting too)."""
-    book, plain, inc = figures["html_cold"], figures["plain_cold"], figures["html_incremental"]
+#: The goals (the figures are this machine's; see the README).
+GOALS = {
+    "cold_html_vs_plain": "cold HTML build at most 1.3 x the plain-Sphinx baseline",
+    "html_touched": "one chapter touched: at most 1.2 s",
+    "html_no_change": "nothing changed: at most 1.0 s",
+    "incremental_identical": "those rebuilds give exactly what a clean build gives",
+    "linear_in_chapters": "cost per chapter flat within 20 % (6 / 60 / 240 chapters)",
+    "parallel_faster": "-j auto faster than serial at 60 and 240 chapters",
+    "epub_incremental_cheaper": "a touched ePub build cheaper than a cold one",
+    "pdf_incremental_cheaper": "a touched PDF build cheaper than a cold one",
+}
+
+
+def goals(figures: dict[str, Timing], fit: dict, scale: list[dict], identical: list[str]) -> dict:
+    """Each goal of `GOALS`: its figure, and whether it is met (on wall time;
+    the CPU time is given beside it, for a machine shared with other work)."""
+    book, plain = figures["html_cold"], figures["plain_cold"]
+    touched, unchanged = figures["html_incremental"], figures["html_no_change"]
     out = {
-        "cold_html_vs_plain": {
-            "goal": "<= 1.5",
-            "value": round(book.wall / plain.wall, 2),
-            "value_cpu": round(book.cpu / plain.cpu, 2),
-            "met": book.wall / plain.wall <= 1.5,
-            "met_cpu": book.cpu / plain.cpu <= 1.5,
-        },
-        "incremental_html_seconds": {
-            "goal": "<= 1.0",
-            "value": round(inc.wall, 2),
-            "value_cpu": round(inc.cpu, 2),
-            "met": inc.wall <= 1.0,
-            "met_cpu": inc.cpu <= 1.0,
-        },
+        "cold_html_vs_plain": (
+            round(book.wall / plain.wall, 2),
+            book.wall <= 1.3 * plain.wall,
+            round(book.cpu / plain.cpu, 2),
+        ),
+        "html_touched": (round(touched.wall, 2), touched.wall <= 1.2, round(touched.cpu, 2)),
+        "html_no_change": (
+            round(unchanged.wall, 2),
+            unchanged.wall <= 1.0,
+            round(unchanged.cpu, 2),
+        ),
+        "incremental_identical": (identical or "identical", not identical, None),
     }
-    if "serial" in fit:
+    if "serial" in fit and len(fit["serial"]["marginal_per_chapter"]) >= 1:
+        per_chapter = [row["serial"].wall / row["chapters"] for row in scale]
         marginal = fit["serial"]["marginal_per_chapter"]
-        linear = fit["serial"]["r_squared"] >= 0.99 and (
-            len(marginal) < 2 or max(marginal) <= 1.5 * min(marginal)
+        flat = max(marginal) <= 1.2 * min(marginal) if len(marginal) > 1 else True
+        out["linear_in_chapters"] = (
+            {"marginal": marginal, "per_chapter": [round(x, 4) for x in per_chapter]},
+            flat,
+            None,
         )
-        out["linear_in_chapters"] = {
-            "goal": "R² >= 0.99 and marginal cost per chapter steady (within 1.5x)",
-            "value": {"r_squared": fit["serial"]["r_squared"], "marginal": marginal},
-            "met": linear,
-        }
-    return out
+    large = [row for row in scale if row["chapters"] >= 60]
+    if large:
+        out["parallel_faster"] = (
+            {row["chapters"]: round(row["parallel"].wall / row["serial"].wall, 2) for row in large},
+            all(row["parallel"].wall < row["serial"].wall for row in large),
+            None,
+        )
+    for kind in ("epub", "pdf"):
+        cold, again = figures.get(f"{kind}_cold"), figures.get(f"{kind}_incremental")
+        if cold and again:
+            out[f"{kind}_incremental_cheaper"] = (
+                round(again.wall / cold.wall, 2),
+                again.wall < cold.wall,
+                round(again.cpu / cold.cpu, 2),
+            )
+    return {
+        name: {"goal": GOALS[name], "value": value, "met": met, "value_cpu": cpu}
+        for name, (value, met, cpu) in out.items()
+    }
 
 
 def report(figures, sizes, scale, results) -> None:
@@ -526,9 +621,10 @@ def report(figures, sizes, scale, results) -> None:
         ("Book, HTML, nothing changed", "html_no_change"),
         ("Baseline (myst-parser + alabaster), HTML, cold", "plain_cold"),
         ("Baseline, HTML, one chapter touched", "plain_incremental"),
-        ("Book, ePub, cold", "epub_cold"),
-        ("Book, PDF: LaTeX builder", "pdf_latex_builder"),
-        ("Book, PDF: latexmk + XeLaTeX", "pdf_tex"),
+        ("Book, ePub (`make epub`), cold", "epub_cold"),
+        ("Book, ePub, one chapter touched", "epub_incremental"),
+        ("Book, PDF (`make pdf`: LaTeX builder, latexmk + XeLaTeX), cold", "pdf_cold"),
+        ("Book, PDF, one chapter touched", "pdf_incremental"),
     ]
     print("| Build | Wall | CPU | Pages written |")
     print("| --- | ---: | ---: | ---: |")
@@ -557,13 +653,11 @@ def report(figures, sizes, scale, results) -> None:
             f"per chapter (R² {fit['r_squared']}); marginal {fit['marginal_per_chapter']}"
         )
     print()
-    for name, goal in results["goals"].items():
+    for goal in results["goals"].values():
         verdict = "met" if goal["met"] else "MISSED"
-        line = f"Goal {name}: {goal['value']} (goal {goal['goal']}): {verdict}"
-        if "value_cpu" in goal:
-            line += f"; in CPU time {goal['value_cpu']}: " + (
-                "met" if goal["met_cpu"] else "MISSED"
-            )
+        line = f"Goal: {goal['goal']}: {goal['value']}: {verdict}"
+        if goal["value_cpu"] is not None:
+            line += f" (in CPU time: {goal['value_cpu']})"
         print(line)
     print(f"Bytecode: {results['bytecode']}")
 

@@ -19,6 +19,7 @@ the tests' thread only); it may wait for another's result with `result`.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -59,8 +60,22 @@ def start(name: str, tmp_path_factory=None) -> Future:
         if name not in _started:
             where = _base[0] / name
             where.mkdir(parents=True)
-            _started[name] = _pool.submit(EARLY[name], where)
+            _started[name] = _pool.submit(_timed, name, where)
         return _started[name]
+
+
+#: name -> (seconds after the session started, seconds it took): for the
+#: session's summary of where its time went.
+TIMES: dict[str, tuple[float, float]] = {}
+_epoch = time.perf_counter()
+
+
+def _timed(name: str, where: Path) -> Any:
+    began = time.perf_counter()
+    try:
+        return EARLY[name](where)
+    finally:
+        TIMES[name] = (began - _epoch, time.perf_counter() - began)
 
 
 def result(name: str) -> Any:
