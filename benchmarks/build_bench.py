@@ -261,12 +261,14 @@ PARTS = {
 
 def _parts(frame, found: dict[str, float], inside: frozenset[str] = frozenset()) -> None:
     """Add the time of every part's outermost frames under ``frame``."""
-    name = f"{frame.class_name}.{frame.function}" if frame.class_name else frame.function
+    # By the function's own name and file (the class is the object's, which
+    # may be a subclass: StandaloneHTMLBuilder.read is Builder.read).
     part = next(
         (
             label
             for (fragment, function), label in PARTS.items()
-            if name == function and (frame.file_path or "").endswith(fragment)
+            if frame.function == function.rpartition(".")[2]
+            and (frame.file_path or "").endswith(fragment)
         ),
         None,
     )
@@ -290,7 +292,7 @@ def profile(cmd: list[str], label: str, env: dict[str, str], work: Path, keep: P
     session = Session.load(str(saved))
     text = keep / f"profile-{slug}.txt"
     text.write_text(
-        ConsoleRenderer(unicode=True, color=False, short_mode=False).render(session),
+        ConsoleRenderer(unicode=True, color=False, show_all=True).render(session),
         encoding="utf-8",
     )
     found: dict[str, float] = {}
