@@ -39,9 +39,9 @@ KEYS = {"words", "ignore_case", "chapters", "passages", "see"}
 #: Where no index target may go: the front matter (MyST's docinfo, which
 #: Sphinx removes), code listings, raw text, notes' numbers.
 _SKIP = (nodes.docinfo, nodes.literal_block, nodes.raw, nodes.comment, addnodes.index, nodes.label)
+_WORD_START = r"(?<!\w)"  # how every entry's words begin
 #: Inline elements a target may not be put inside (links, terms, inline
 #: code): it goes just before them.
-_WORD_START = r"(?<!\w)"  # how every entry's words begin
 _WHOLE = (nodes.reference, addnodes.pending_xref, nodes.footnote_reference, nodes.literal)
 
 
