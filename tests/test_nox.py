@@ -6,6 +6,7 @@ drift apart)."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import tomllib
 
@@ -39,6 +40,11 @@ def sessions() -> dict:
 def test_every_session_runs_the_make_target_of_its_name():
     groups = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["dependency-groups"])
     found = sessions()
+    listed = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "help"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    targets = set(re.findall(r"^\s*make (\S+)", listed, re.MULTILINE))
     assert {"html", "epub", "pdf", "test", "lint"} <= set(found)
     for name, function in found.items():
         session = Recorder(name)
@@ -51,8 +57,5 @@ def test_every_session_runs_the_make_target_of_its_name():
         asked = uv_groups.removeprefix("UV_GROUPS=").split()
         assert asked[::2] == ["--only-group"] * (len(asked) // 2)
         assert set(asked[1::2]) <= groups, f"nox -s {name} asks for {asked}"
-        # And the Makefile has that target (make -n: what it would run).
-        dry = subprocess.run(
-            ["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True, check=False
-        )
-        assert dry.returncode == 0, f"make {target}: {dry.stderr}"
+        # And the Makefile has that target, with its help line.
+        assert target in targets, f"nox -s {name}: `make help` has no {target!r}"
