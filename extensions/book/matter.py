@@ -208,7 +208,7 @@ class BookReceived(SphinxDirective):
             where += nodes.reference(url, url, refuri=url)
             where += nodes.Text(".")
         else:
-            text = _("They are published with the web edition, on this page.")
+            text = _("They are published with the web edition, on the same page there.")
             where = nodes.paragraph(text, text)
         elsewhere = addnodes.only(expr="not html or epub")
         elsewhere += where

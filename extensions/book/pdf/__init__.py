@@ -347,8 +347,20 @@ def configure(app: Sphinx, config: Config) -> None:
     config.latex_additional_files = [*config.latex_additional_files, xdy]
 
 
+def visit_attribution(self, node: nodes.attribution) -> None:
+    """A quotation's source, after an em dash. Sphinx writes the dash as
+    ``---``, which prints as three hyphens: the fonts are set without TeX's
+    ligatures, so that an author's "--" prints as written."""
+    self.body.append("\n\\begin{flushright}\n\\textemdash{}")
+
+
+def depart_attribution(self, node: nodes.attribution) -> None:
+    self.body.append("\n\\end{flushright}\n")
+
+
 def setup(app: Sphinx) -> None:
     app.add_builder(BookLaTeXBuilder, override=True)
+    app.add_node(nodes.attribution, override=True, latex=(visit_attribution, depart_attribution))
     app.add_transform(NoIndexPageInTheContents)
     for transform in (
         MarkBookMatter,
