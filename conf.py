@@ -101,6 +101,9 @@ book_fonts = {
 # -- HTML (furo) ------------------------------------------------------------------
 
 html_theme = "furo"
+# furo's own dark code style (native) underlines class and module names in
+# blue, as links are: GitHub's dark style underlines nothing in code.
+pygments_dark_style = "github-dark"
 html_copy_source = False  # readers get the book, not its markup
 html_show_sourcelink = False
 # The rights, one line per author, are in the footer (book.web), not Sphinx's

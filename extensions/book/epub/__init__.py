@@ -179,6 +179,11 @@ class BookEpubBuilder(Epub3Builder):
         if css.is_file():
             text = css.read_text(encoding="utf-8")
             css.write_text(re.sub(r"ul\.search li \{[^}]*\}\s*", "", text), encoding="utf-8")
+        sheets = [self.outdir / "_static" / name for name in ("book.css", "book-epub.css")]
+        sheets = [sheet for sheet in sheets if sheet.is_file()]
+        texts = without_custom_properties([sheet.read_text(encoding="utf-8") for sheet in sheets])
+        for sheet, text in zip(sheets, texts, strict=True):
+            sheet.write_text(text, encoding="utf-8")
         # Sphinx writes the cover page while it lists the files for content.opf;
         # a cover page left by an earlier build would be listed twice.
         (self.outdir / self.coverpage_name).unlink(missing_ok=True)
@@ -229,6 +234,34 @@ class BookEpubBuilder(Epub3Builder):
             )
             return False
         return True
+
+
+_ROOT_RULE = re.compile(r"^:root\s*\{([^}]*)\}", re.MULTILINE)
+_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
+
+
+def without_custom_properties(sheets: list[str]) -> list[str]:
+    """The stylesheets with every ``var()`` written out as its value: the
+    values their top-level ``:root`` rules give (a later sheet's win), else
+    the fallback. Not every reading system or converter knows custom
+    properties (calibre's conversions drop them), and without them the
+    editor's styles would fall back to the authors'."""
+    values: dict[str, str] = {}
+    for text in sheets:
+        for rule in _ROOT_RULE.findall(text):
+            values.update((name, value.strip()) for name, value in _PROPERTY.findall(rule))
+
+    def resolve(text: str, depth: int = 0) -> str:
+        def value(match: re.Match) -> str:
+            name, fallback = match[1], match[2]
+            if name in values and depth < 8:
+                return resolve(values[name], depth + 1)
+            return fallback.strip() if fallback else match[0]
+
+        return _VAR.sub(value, text)
+
+    return [resolve(text) for text in sheets]
 
 
 def check_config(app: Sphinx, config) -> None:

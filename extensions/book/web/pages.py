@@ -60,7 +60,13 @@ def page_context(
     book = identity.book(app.env)
     if pagename == "genindex":
         context["book_index_links"] = index_links(app, context)
-    context["book_rights"] = [*book.author_rights, f"{book.editors_rights}."]
+    # A web page may be read alone, and says whose it is in its foot (a
+    # chapter: its author's, and the editors' notes); the ePub is read whole,
+    # and says it once, on its front page.
+    if app.builder.name != "epub" or pagename == app.config.root_doc:
+        chapter = chapters.get(app.env, pagename)
+        whose = identity.of(app.config, [chapter]) if chapter is not None else book
+        context["book_rights"] = [*whose.author_rights, f"{book.editors_rights}."]
     if pagename == "search" and app.builder.name == "html":
         # Deferred: furo's search page loads searchtools.js after every other
         # script, and runs the search when the page has loaded.
