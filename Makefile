@@ -95,10 +95,10 @@ lint: venv ## Check the project's own code (never the authors' texts)
 	"$(VENV)/bin/ruff" format --check .
 	cd sources && sha256sum --check --quiet SHA256SUMS
 
-new-essay: venv ## Add a received text as a chapter: TEXT=… TITLE=… AUTHOR=… DATE=… SITE=… [URL=…] (CONTRIBUTING.md)
+new-essay: venv ## Add a received text as a chapter: TEXT=… TITLE=… AUTHOR=… DATE=… SITE=… [URL=…] (EDITING.md)
 	"$(PYTHON)" tools/new_essay.py "$$TEXT" --title "$$TITLE" --author "$$AUTHOR" \
 	  --date "$$DATE" --site "$$SITE" $${URL:+--url "$$URL"} \
-	  $${LEDE:+--lede "$$LEDE"} $${SUMMARY:+--summary "$$SUMMARY"} \
+	  $${SUMMARY:+--summary "$$SUMMARY"} \
 	  $${SLUG:+--slug "$$SLUG"} $${FILE:+--file "$$FILE"}
 
 bench: venv ## Measure build times, sizes and growth (prints tables; saves _build/bench.json)

@@ -9,6 +9,7 @@ Makefile); fixture books are built exactly as strictly as the book.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import shlex
@@ -48,6 +49,14 @@ os.environ["NO_COLOR"] = "1"
 import sphinx._cli.util.colour  # noqa: E402
 
 sphinx._cli.util.colour.disable_colour()
+
+
+@functools.cache
+def book_conf() -> dict:
+    """conf.py's settings, as Sphinx reads them (run once)."""
+    namespace: dict = {"__file__": str(ROOT / "conf.py")}
+    exec(compile((ROOT / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
+    return namespace
 
 
 def sphinxopts() -> list[str]:
@@ -219,9 +228,7 @@ def epub(epub_build) -> Build:
 
 @pytest.fixture(scope="session")
 def pdf(pdf_build) -> Build:
-    """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy)."""
-    for program in ("xelatex", "latexmk", "xindy"):
-        require(program)
+    """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy: pdf_build requires them)."""
     pdfs = list((pdf_build.outdir / "latex").glob("*.pdf"))
     assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
     return Build(pdfs[0], pdf_build.log)
@@ -380,6 +387,36 @@ def read_the_docs(where: Path) -> ReadTheDocsBuild:
     return ReadTheDocsBuild(clone, output, canonical, port, "\n".join(log))
 
 
+# -- Comparing builds ------------------------------------------------------------------
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``, by its relative path: a build's output."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def first_difference(a: bytes, b: bytes) -> str:
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return f"byte {at}: {a[max(0, at - 60) : at + 60]!r} vs {b[max(0, at - 60) : at + 60]!r}"
+
+
+def assert_same_trees(a: dict[str, bytes], b: dict[str, bytes], what: str) -> None:
+    """Two builds' files (`tree`), byte for byte; the first differences shown."""
+    assert sorted(a) == sorted(b), (
+        f"{what}: the two builds hold different files: {sorted(set(a) ^ set(b))[:10]}"
+    )
+    differ = [name for name in a if a[name] != b[name]]
+    assert not differ, f"{what}: {len(differ)} file(s) differ: " + "; ".join(
+        f"{name} ({first_difference(a[name], b[name])})" for name in differ[:5]
+    )
+
+
 # -- Fixture books, built in this process --------------------------------------------------
 
 
@@ -490,19 +527,5 @@ def fixture_book(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def fixture_html(fixture_book) -> Built:
     built = build_book(fixture_book, "html")
-    assert built.status == 0, built
-    return built
-
-
-@pytest.fixture(scope="session")
-def fixture_epub(fixture_book) -> Built:
-    built = build_book(fixture_book, "epub", env={"SOURCE_DATE_EPOCH": "1700000000"})
-    assert built.status == 0, built
-    return built
-
-
-@pytest.fixture(scope="session")
-def fixture_latex(fixture_book) -> Built:
-    built = build_book(fixture_book, "latex")
     assert built.status == 0, built
     return built

@@ -46,16 +46,20 @@ def chapter_pages(pdf: Path, title: str) -> range:
     return range(start, max(end, start + 1))
 
 
-@functools.cache
-def page_texts(pdf: Path) -> tuple[str, ...]:
-    """Each page's text, by poppler's pdftotext (as copy and paste gives it)."""
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+def pdftotext(pdf: Path, *options: str) -> str:
+    """poppler's pdftotext of the whole PDF, as UTF-8."""
+    return subprocess.run(
+        ["pdftotext", *options, "-enc", "UTF-8", str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return tuple(text.split("\f"))
+
+
+@functools.cache
+def page_texts(pdf: Path) -> tuple[str, ...]:
+    """Each page's text, by poppler's pdftotext (as copy and paste gives it)."""
+    return tuple(pdftotext(pdf).split("\f"))
 
 
 def body_text(page: str, heads: frozenset[str] = frozenset()) -> str:
@@ -93,13 +97,7 @@ def text_of(pdf: Path, pages: range) -> str:
 def layout_texts(pdf: Path) -> tuple[str, ...]:
     """Each page's text with its lines as set (``pdftotext -layout``): the
     hyphens at line ends that plain extraction drops, the lines a reader sees."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return tuple(text.split("\f"))
+    return tuple(pdftotext(pdf, "-layout").split("\f"))
 
 
 @dataclass(frozen=True)
@@ -121,12 +119,7 @@ _WORD = re.compile(
 @functools.cache
 def page_words(pdf: Path) -> tuple[tuple[Word, ...], ...]:
     """Each page's words with their boxes (``pdftotext -bbox``)."""
-    out = subprocess.run(
-        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = pdftotext(pdf, "-bbox")
     pages = out.split("<page ")[1:]
     return tuple(
         tuple(

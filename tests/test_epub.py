@@ -32,6 +32,8 @@ from conftest import (
     ROOT,
     Build,
     Chapter,
+    book_conf,
+    build_book,
     chapters_in_book_order,
     require,
 )
@@ -615,8 +617,6 @@ def fixture_epub(fixture_book) -> Path:
     """The fixture book's ePub, built twice into one folder (the second build
     must not list the first one's cover page again), with a fixed date and
     its own language."""
-    from conftest import build_book
-
     for _ in range(2):
         built = build_book(
             fixture_book, "epub", fixture_book / "_build" / "epub-fr",
@@ -654,9 +654,7 @@ def test_fixture_book_metadata_comes_from_its_records(fixture_epub: Path):
 
 def identity_of(name: str):
     """A setting of the book's identity, as conf.py gives it."""
-    namespace: dict = {"__file__": str(ROOT / "conf.py")}
-    exec(compile((ROOT / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
-    return namespace[name]
+    return book_conf()[name]
 
 
 def test_fixture_book_pages_carry_the_semantics(fixture_epub: Path):

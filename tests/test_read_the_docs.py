@@ -7,10 +7,9 @@ downloads' addresses)."""
 
 from __future__ import annotations
 
-import subprocess
-
 from bs4 import BeautifulSoup
 from conftest import CHAPTERS, require
+from pdf_reader import pdftotext
 
 
 def test_the_web_edition_is_where_read_the_docs_takes_it(read_the_docs):
@@ -35,9 +34,7 @@ def test_exactly_one_epub_and_one_pdf(read_the_docs):
 def test_the_pdf_is_the_book(read_the_docs):
     require("pdftotext")
     (pdf,) = (read_the_docs.output / "pdf").iterdir()
-    text = subprocess.run(
-        ["pdftotext", "-l", "3", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdftotext(pdf, "-l", "3")
     assert "Six Essays from the Python Community" in " ".join(text.split())
 
 

@@ -18,20 +18,22 @@ from pathlib import Path
 import pytest
 from background import early
 from bs4 import BeautifulSoup
-from conftest import ROOT, Built, build_book, copy_book, make, require, sphinxopts
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
+from conftest import (
+    ROOT,
+    Built,
+    assert_same_trees,
+    book_conf,
+    build_book,
+    copy_book,
+    make,
+    require,
+    sphinxopts,
+    tree,
+)
 
 
 def assert_same_output(clean: Path, other: Path, what: str) -> None:
-    a, b = tree(clean), tree(other)
-    assert sorted(a) == sorted(b), f"{what}: files differ: {sorted(set(a) ^ set(b))[:10]}"
-    differ = [name for name in a if a[name] != b[name]]
-    assert not differ, f"{what}: {len(differ)} file(s) differ from a clean build: {differ[:10]}"
+    assert_same_trees(tree(clean), tree(other), f"{what}, against a clean build")
 
 
 def build(book: Path, where: Path, builder: str = "html", **options) -> Built:
@@ -137,11 +139,7 @@ def test_a_build_without_a_face_stops_naming_it_then_succeeds(tmp_path):
     with its name and the package that installs it. Installed (here: named
     right again), the next build is a clean build."""
     book = copy_book(tmp_path)
-    from conftest import ROOT as root  # conf.py's own faces
-
-    namespace: dict = {"__file__": str(root / "conf.py")}
-    exec(compile((root / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
-    faces = dict(namespace["book_fonts"])
+    faces = dict(book_conf()["book_fonts"])  # conf.py's own faces
     missing = {**faces, "main": ("No Such Face", "fonts-no-such-face")}
     failed = build(book, tmp_path, "epub", overrides={"book_fonts": missing})
     assert failed.status != 0

@@ -26,20 +26,24 @@ from pathlib import Path
 from background import early
 from conftest import (
     EDITION_EPOCH,
-    ROOT,
+    TEX,
     Build,
+    assert_same_trees,
+    book_conf,
     build_book,
     checkout,
     copy_book,
     copy_env,
+    first_difference,
     git,
     require,
+    tree,
     working_tree_files,
 )
+from pdf_reader import pdftotext
 from pypdf import PdfReader
 
 EPOCH_DATE = dt.datetime.fromtimestamp(EDITION_EPOCH, dt.UTC)
-TEX = ("xelatex", "latexmk", "xindy")
 
 
 @dataclass(frozen=True)
@@ -100,29 +104,6 @@ def copy(where: Path) -> Copy:
     root = where / "another-checkout" / "elsewhere"
     checkout(working_tree_files(), root)
     return build(root, tz="Pacific/Chatham", umask=0o077)
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-def first_difference(a: bytes, b: bytes) -> str:
-    at = next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-    return f"byte {at}: {a[max(0, at - 60) : at + 60]!r} vs {b[max(0, at - 60) : at + 60]!r}"
-
-
-def assert_same_trees(a: dict[str, bytes], b: dict[str, bytes], what: str) -> None:
-    assert sorted(a) == sorted(b), f"{what}: the two builds hold different files"
-    differ = [name for name in a if a[name] != b[name]]
-    assert not differ, f"{what}: {len(differ)} file(s) differ: " + "; ".join(
-        f"{name} ({first_difference(a[name], b[name])})" for name in differ[:5]
-    )
 
 
 def the_epub(epub: Build) -> Path:
@@ -210,13 +191,7 @@ def texts_of(copy: Copy) -> dict[str, str]:
         info = PdfReader(copy.pdf).metadata or {}
         out["pdf (info)"] = " ".join(f"{key} {value}" for key, value in info.items())
         if shutil.which("pdftotext"):
-            text = subprocess.run(
-                ["pdftotext", "-enc", "UTF-8", str(copy.pdf), "-"],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            out["pdf (text)"] = text
+            out["pdf (text)"] = pdftotext(copy.pdf)
     return out
 
 
@@ -240,9 +215,7 @@ def test_the_editions_carry_the_edition_date_and_year(copy):
     )
     assert modified == EPOCH_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
     (rights,) = re.findall(r"<dc:rights>([^<]+)</dc:rights>", texts["epub/content.opf"])
-    edition_year = re.search(
-        r'^version = release = "(\d{4})\.', (ROOT / "conf.py").read_text(), re.M
-    )[1]
+    edition_year = book_conf()["release"].split(".")[0]
     assert f"© {edition_year} " in rights
     assert str(EPOCH_DATE.year) not in rights and str(dt.date.today().year + 5) not in rights
     if copy.with_pdf:

@@ -51,6 +51,7 @@ from conftest import (
     sphinxopts,
 )
 from fidelity import author_text
+from pdf_reader import pdftotext
 from visit_pages import AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -896,8 +897,7 @@ def test_a_printed_chapter_is_the_text_and_its_byline(browser, site, tmp_path):
     printed = tmp_path / "printed.pdf"
     tab.pdf(path=str(printed), format="A4")
     tab.context.close()
-    text = subprocess.run(["pdftotext", "-layout", str(printed), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = pdftotext(printed, "-layout")
     words = " ".join(text.split())
     for chrome in ("Skip to content", "Made with", "Furo", "Download the book", "On this page"):
         assert chrome not in words, f"the printed page shows {chrome!r}"

@@ -23,7 +23,9 @@ The social cards
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import html
 import io
 import os
 import re
@@ -220,8 +222,7 @@ CARD_FOLDER = "_images/cards"
 
 
 def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, str]:
-    title = re.sub(r"<[^>]+>", "", context.get("title", "") or "")
-    title = title.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or ""))
     chapter = chapters.get(app.env, pagename)
     byline = ""
     if chapter is not None and chapter.author and chapter.date_text:
@@ -232,19 +233,30 @@ def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str,
     return {"book": app.config.project, "title": title, "byline": byline}
 
 
+@functools.cache
+def _face(path: Path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size)
+
+
+@functools.cache
+def _logo(mark: Path, _version: int | None = None) -> Image.Image:
+    """The book's mark, as every card shows it (read once per version of the file)."""
+    with Image.open(mark) as source:
+        return source.convert("RGBA").resize((80, 80), Image.Resampling.LANCZOS)
+
+
 def card(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> bytes:
     """The card for ``facts`` (book, title, byline) as PNG bytes."""
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     left, width = 80, CARD_WIDTH - 160
-    with Image.open(mark) as source:
-        logo = source.convert("RGBA").resize((80, 80), Image.Resampling.LANCZOS)
+    logo = _logo(mark, mark.stat().st_mtime_ns)
     image.paste(logo, (left, 64), logo)
     if facts["title"] != facts["book"]:  # the front page's title is the name
-        font = ImageFont.truetype(str(faces["regular"]), 30)
+        font = _face(faces["regular"], 30)
         draw.text((left + 104, 104), facts["book"], font=font, fill=MUTED, anchor="lm")
     for size in (72, 64, 56, 50, 44, 40):  # as large as fits in three lines
-        font = ImageFont.truetype(str(faces["bold"]), size)
+        font = _face(faces["bold"], size)
         lines = wrap(facts["title"], font, width)
         if len(lines) <= 3:
             break
@@ -253,7 +265,7 @@ def card(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> bytes:
     for n, line in enumerate(lines[:3]):
         draw.text((left, top + n * leading), line, font=font, fill=TEXT, anchor="lt")
     if facts["byline"]:
-        font = ImageFont.truetype(str(faces["regular"]), 32)
+        font = _face(faces["regular"], 32)
         draw.text((left, CARD_HEIGHT - 92), facts["byline"], font=font, fill=MUTED, anchor="ls")
     draw.rectangle((0, CARD_HEIGHT - 24, CARD_WIDTH, CARD_HEIGHT), fill=INK)  # the foot rule
     # Four colours and their anti-aliasing: a palette of 64 looks the same,
