@@ -557,6 +557,28 @@ def test_bylines_ledes_and_notes_as_in_the_html(chapter: Chapter, epub: Build, h
         assert in_epub[3] == ("lede", chapter.description, None)
 
 
+def test_the_editors_styles_need_no_custom_properties(epub: Build):
+    """calibre's conversions (and older reading systems) know no CSS custom
+    properties: the ePub's stylesheets carry plain values, so the byline's
+    grey and the notes' rules survive them."""
+    sheets = sorted((epub.outdir / "_static").glob("*.css"))
+    assert [sheet.name for sheet in sheets if "var(" in sheet.read_text(encoding="utf-8")] == []
+    book_css = (epub.outdir / "_static" / "book.css").read_text(encoding="utf-8")
+    assert re.search(r"\.byline \{[^}]*\bcolor: #767676;", book_css), "the byline's grey"
+
+
+def test_custom_properties_are_written_out_as_their_values():
+    web = (
+        ":root {\n  --grey: #555;\n  --rule: 1px solid var(--grey);\n}\np { color: var(--grey); }\n"
+    )
+    epub = ":root {\n  --grey: #767676;\n}\nq { border: var(--rule); margin: var(--gap, 1em); }\n"
+    epub += "a { color: var(--furo-only); font-style: normal; }\n"
+    web_out, epub_out = book_epub.without_custom_properties([web, epub])
+    assert "p { color: #767676; }" in web_out  # the later sheet's value
+    assert "q { border: 1px solid #767676; margin: 1em; }" in epub_out
+    assert "a { font-style: normal; }" in epub_out  # an unknown one: the declaration goes
+
+
 def test_external_links_stay_links_without_printed_urls(epub: Build):
     """epub_show_urls = "no": a link is tappable, and no URL is printed after
     it or numbered among the authors' notes."""

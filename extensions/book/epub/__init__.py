@@ -238,15 +238,16 @@ class BookEpubBuilder(Epub3Builder):
 
 _ROOT_RULE = re.compile(r"^:root\s*\{([^}]*)\}", re.MULTILINE)
 _PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
+_UNKNOWN = re.compile(r"[\w-]+\s*:[^;{}]*var\([^;{}]*;?[ \t]*\n?")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 
 
 def without_custom_properties(sheets: list[str]) -> list[str]:
     """The stylesheets with every ``var()`` written out as its value: the
     values their top-level ``:root`` rules give (a later sheet's win), else
-    the fallback. Not every reading system or converter knows custom
-    properties (calibre's conversions drop them), and without them the
-    editor's styles would fall back to the authors'."""
+    the fallback, else the declaration is left out. Not every reading system
+    or converter knows custom properties (calibre's conversions drop them),
+    and without them the editor's styles would fall back to the authors'."""
     values: dict[str, str] = {}
     for text in sheets:
         for rule in _ROOT_RULE.findall(text):
@@ -261,7 +262,9 @@ def without_custom_properties(sheets: list[str]) -> list[str]:
 
         return _VAR.sub(value, text)
 
-    return [resolve(text) for text in sheets]
+    # A declaration whose value is still unknown (furo's variables: the web
+    # edition's) is dropped, as a browser would ignore it.
+    return [_UNKNOWN.sub("", resolve(text)) for text in sheets]
 
 
 def check_config(app: Sphinx, config) -> None:
