@@ -165,7 +165,6 @@ def size_of(path: Path) -> int:
 
 _LABEL = re.compile(r"^\(([^()\s]+)\)=\s*$", re.MULTILINE)
 _SOURCE = re.compile(r"^source:\s*(\S+)\s*$", re.MULTILINE)
-_KEYS = ("date", "title")
 
 
 def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
@@ -199,17 +198,15 @@ def synthetic_book(chapters: int, where: Path) -> tuple[Path, dict[str, str]]:
     (sources / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
 
     # The contents list every chapter, in place of the six, in the book's
-    # order (book.chapters.ordered: by date, then title; a copy has the
-    # date and the title of its original, and its file sorts before it).
+    # order, as the book reads it (its records, in the order of their files).
     sys.path.insert(0, str(ROOT / "extensions"))
-    from book.chapters import latest_day
+    from book import chapters
 
-    def order(name: str) -> tuple:
-        front = (docs / f"{name}.md").read_text(encoding="utf-8").split("---\n", 2)[1]
-        date, title = (re.search(rf"^{key}: (.*)$", front, re.MULTILINE)[1] for key in _KEYS)
-        return latest_day(date.strip('"')), title.strip('"'), f"{name}.md"
-
-    docnames.sort(key=order)
+    records = []
+    for name in sorted(docnames, key=lambda name: f"{name}.md"):
+        text = (docs / f"{name}.md").read_text(encoding="utf-8")
+        records.append(chapters.chapter_from_text(name, text, chapters.edition_date())[0])
+    docnames = [record.docname for record in chapters.ordered(records)]
     index = (docs / "index.md").read_text(encoding="utf-8")
     listed = re.findall(r"^essays/\S+$", index, re.MULTILINE)
     block = "\n".join(listed)
@@ -315,13 +312,9 @@ def profile(cmd: list[str], label: str, env: dict[str, str], work: Path, keep: P
 def environment() -> dict[str, str]:
     env = dict(os.environ)
     if "SOURCE_DATE_EPOCH" not in env:  # as the Makefile sets it
-        out = subprocess.run(
-            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
-            capture_output=True,
-            text=True,
-            check=False,
+        env["SOURCE_DATE_EPOCH"] = subprocess.run(
+            [str(ROOT / "tools" / "edition-date")], capture_output=True, text=True, check=True
         ).stdout.strip()
-        env["SOURCE_DATE_EPOCH"] = out or "0"
     return env
 
 

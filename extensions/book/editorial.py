@@ -51,35 +51,28 @@ class EditorNote(SphinxDirective):
 
     has_content = True
     option_spec: ClassVar = {"class": directives.class_option}
+    title = _("Editor’s note")
+    classes: ClassVar = ["editor-note", EDITORIAL]
 
     def run(self) -> list[nodes.Node]:
         self.assert_has_content()
-        title = _("Editor’s note")
-        note = nodes.admonition(
-            "", classes=["editor-note", EDITORIAL, *self.options.get("class", [])]
-        )
+        note = nodes.admonition("", classes=[*self.classes, *self.options.get("class", [])])
         self.set_source_info(note)
+        title = str(self.title)  # translated when the directive runs
         note += nodes.title(title, title)
         note += self.parse_content_to_nodes()
         return [note]
 
 
-class SeeAlso(SphinxDirective):
+class SeeAlso(EditorNote):
     """The editors' cross-references from a chapter to others, set at its end
     (after the author's last paragraph, before the notes) as a list, in the
     editor's voice: a reader meets them when the essay is done, never in the
     middle of the author's argument."""
 
-    has_content = True
-
-    def run(self) -> list[nodes.Node]:
-        self.assert_has_content()
-        title = _("See also")
-        box = nodes.admonition("", classes=["see-also", "editor-note", EDITORIAL])
-        self.set_source_info(box)
-        box += nodes.title(title, title)
-        box += self.parse_content_to_nodes()
-        return [box]
+    option_spec: ClassVar = {}
+    title = _("See also")
+    classes: ClassVar = ["see-also", "editor-note", EDITORIAL]
 
 
 class LostImage(SphinxDirective):
@@ -190,6 +183,23 @@ def is_editorial(node: nodes.Node) -> bool:
             return True
         node = node.parent
     return False
+
+
+def authors_links(tree: nodes.Node) -> list[nodes.reference]:
+    """The links to other sites that are the authors' (the editors' are marked)."""
+    return [
+        ref
+        for ref in tree.findall(nodes.reference)
+        if ref.get("refuri", "").startswith(("http://", "https://")) and not is_editorial(ref)
+    ]
+
+
+def nearest_block(node: nodes.Node) -> nodes.Node | None:
+    """The block (paragraph, title, …) a text or inline node is part of."""
+    parent = node.parent
+    while parent is not None and isinstance(parent, nodes.Inline):
+        parent = parent.parent
+    return parent
 
 
 def setup(app: Sphinx) -> None:

@@ -48,7 +48,6 @@ _WHOLE = (nodes.reference, addnodes.pending_xref, nodes.footnote_reference, node
 @dataclass(frozen=True)
 class Entry:
     name: str
-    line: int
     words: re.Pattern | None
     chapters: frozenset[str] | None
     passages: tuple[tuple[str, str, int], ...]  # (chapter slug, opening words, line)
@@ -147,7 +146,6 @@ def _parse(path: Path, slugs: set[str]) -> Index:
         entries.append(
             Entry(
                 name=name,
-                line=line,
                 words=words,
                 chapters=frozenset(where) if where is not None else None,
                 passages=tuple(passages),

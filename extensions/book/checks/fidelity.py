@@ -41,8 +41,9 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import chapters
-from ..editorial import is_editorial
+from ..editorial import authors_links, is_editorial, nearest_block
 from . import sources
+from .text import COMMENTS_ONLY
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -98,7 +99,7 @@ def author_words(doctree: nodes.document) -> list[Word]:
             continue
         pieces: list[tuple[str, int]] = []
         for node in block.findall(nodes.Text):
-            if _nearest_block(node) is not block:
+            if nearest_block(node) is not block:
                 continue
             if any(isinstance(a, _NOT_TEXT) for a in _ancestors(node, stop=block)):
                 continue
@@ -116,13 +117,6 @@ def _ancestors(node: nodes.Node, stop: nodes.Node | None = None):
     while parent is not None and parent is not stop:
         yield parent
         parent = parent.parent
-
-
-def _nearest_block(node: nodes.Node) -> nodes.Node | None:
-    parent = node.parent
-    while parent is not None and isinstance(parent, nodes.Inline):
-        parent = parent.parent
-    return parent
 
 
 def _same(word: str) -> str:
@@ -177,9 +171,7 @@ def check_chapter(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(node, addnodes.only)
             else f"raw {node.get('format', '')}"
         )
-        if isinstance(node, nodes.raw) and re.fullmatch(
-            r"\s*(?:<!--.*?-->\s*)+", node.astext(), re.S
-        ):
+        if isinstance(node, nodes.raw) and COMMENTS_ONLY.fullmatch(node.astext()):
             continue  # an HTML comment: its words, if any, are lost and said so below
         if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
             continue  # book.checks.text reports raw HTML, with what it would break
@@ -220,10 +212,8 @@ def check_chapter(app: Sphinx, doctree: nodes.document) -> None:
 def check_links(chapter: chapters.Chapter, doctree: nodes.document, where: Path) -> None:
     verified = set(chapter.links)
     seen = set()
-    for ref in doctree.findall(nodes.reference):
-        uri = ref.get("refuri", "")
-        if not re.match(r"https?://", uri) or is_editorial(ref):
-            continue
+    for ref in authors_links(doctree):
+        uri = ref["refuri"]
         link = (" ".join(ref.astext().split()), uri)
         seen.add(link)
         if link not in verified:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_COMMENTS_ONLY = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
+COMMENTS_ONLY = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 
 
 def first_bad_byte(data: bytes) -> tuple[int, str] | None:
@@ -143,7 +143,7 @@ class RawHTMLCheck(SphinxTransform):
             if "html" not in node.get("format", "").split():
                 continue
             text = node.astext()
-            if _COMMENTS_ONLY.fullmatch(text):
+            if COMMENTS_ONLY.fullmatch(text):
                 continue
             by_line.setdefault(line_of(node), []).append(text)
         for line, parts in by_line.items():

@@ -31,7 +31,6 @@ untouched.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +45,7 @@ from sphinx.util.template import LaTeXRenderer
 from sphinx.util.texescape import escape
 
 from .. import chapters, fonts, identity, matter
-from ..editorial import BYLINE, EDITORIAL, is_editorial
+from ..editorial import BYLINE, EDITORIAL, authors_links
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -268,11 +267,7 @@ class LinksInChapter(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for part in chapter_files(self.document, self.env):
-            links = [
-                ref
-                for ref in part.findall(nodes.reference)
-                if re.match(r"https?://", ref.get("refuri", "")) and not is_editorial(ref)
-            ]
+            links = authors_links(part)
             if not links:
                 continue
             slug = chapters.get(self.env, part["docname"]).slug

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..editorial import BYLINE, EDITORIAL, is_editorial
+from ..editorial import BYLINE, EDITORIAL, is_editorial, nearest_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -57,17 +57,10 @@ def count_words(doctree: nodes.Node) -> int:
         parts = [
             str(text)
             for text in block.findall(nodes.Text)
-            if not _skipped(text) and _nearest_block(text) is block
+            if not _skipped(text) and nearest_block(text) is block
         ]
         blocks.append("".join(parts))
     return sum(len(WORD.findall(text)) for text in blocks)
-
-
-def _nearest_block(node: nodes.Node) -> nodes.Node | None:
-    parent = node.parent
-    while parent is not None and isinstance(parent, nodes.Inline):
-        parent = parent.parent
-    return parent
 
 
 def minutes(words: int, wpm: int) -> int:
