@@ -133,6 +133,16 @@ def new_page(browser, mode: Mode = MODES[0], **options):
     return context.new_page()
 
 
+def open_page(tab, url: str) -> None:
+    """Open a page as a reader has it: loaded (its stylesheets, scripts and
+    images: the load event) and its fonts ready. Not "networkidle", which
+    waits half a second more for requests: the book's pages make none after
+    they load (the 404 tests, which check every request a page makes, still
+    wait for it)."""
+    tab.goto(url, wait_until="load")
+    tab.evaluate("document.fonts.ready.then(() => null)")
+
+
 def run_axe(page) -> list[dict]:
     # Evaluated by the browser's tools, not added as a <script>: the page's
     # Content-Security-Policy rightly refuses an inline script it has no hash for.
@@ -293,7 +303,7 @@ def test_pages_name_no_other_host_for_a_resource(html):
 @by_mode
 def test_screenshot_fits_the_screen(page, mode, browser, site):
     tab = new_page(browser, mode)
-    tab.goto(site + page, wait_until="networkidle")
+    open_page(tab, site + page)
     shots = ROOT / "_build" / "screenshots"  # kept after the run, for a person
     shots.mkdir(parents=True, exist_ok=True)
     name = f"{Path(page).stem}-{mode.name}.png"
@@ -349,7 +359,7 @@ def test_length_counts_the_authors_words_only(chapter: Chapter, html):
 @pytest.mark.parametrize("mode", [MODES[0], MODES[3]], ids=lambda m: m.name)
 def test_typography_for_long_prose(mode, browser, site):
     tab = new_page(browser, mode)
-    tab.goto(f"{site}{LONGEST.docname}.html", wait_until="networkidle")
+    open_page(tab, f"{site}{LONGEST.docname}.html")
     facts = tab.evaluate(
         """() => {
             const px = (el, p) => parseFloat(getComputedStyle(el)[p]);
@@ -388,6 +398,13 @@ def test_typography_for_long_prose(mode, browser, site):
 
 FOOTNOTE_PAGE = "essays/incompetent-but-nice.html"
 TERM_PAGE = "essays/dispelling-information-asymmetry.html"
+PREVIEWS_JS = (ROOT / "extensions/book/web/static/previews.js").read_text(encoding="utf-8")
+#: previews.js's delays (ms): before a preview shows, and before it hides
+#: once the pointer has left (a wait just past one proves the script waited).
+SHOW_DELAY, HIDE_DELAY = (
+    int(re.search(rf"const {name} = (\d+);", PREVIEWS_JS).group(1))
+    for name in ("SHOW_DELAY", "HIDE_DELAY")
+)
 
 
 def _note_text(html: Build, page: str, href: str) -> str:
@@ -408,7 +425,7 @@ def _squash(text: str) -> str:
 
 def test_footnote_preview_on_hover_and_dismissed(browser, site, html):
     tab = new_page(browser)
-    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    open_page(tab, site + FOOTNOTE_PAGE)
     marker = tab.locator("a.footnote-reference").first
     preview = tab.locator("#book-preview")
     expected = _note_text(html, FOOTNOTE_PAGE, marker.get_attribute("href"))
@@ -426,7 +443,7 @@ def test_footnote_preview_on_hover_and_dismissed(browser, site, html):
 
     # The pointer can move onto the preview (to select or follow a link in it).
     preview.hover()
-    tab.wait_for_timeout(700)
+    tab.wait_for_timeout(HIDE_DELAY + 100)
     assert preview.is_visible()
     # Escape dismisses it without moving the pointer away.
     tab.keyboard.press("Escape")
@@ -442,7 +459,7 @@ def test_footnote_preview_on_hover_and_dismissed(browser, site, html):
 
 def test_footnote_preview_by_keyboard(browser, site, html):
     tab = new_page(browser)
-    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    open_page(tab, site + FOOTNOTE_PAGE)
     markers = tab.locator("a.footnote-reference")
     preview = tab.locator("#book-preview")
     # Tab through the page from the top, as a keyboard user would.
@@ -464,8 +481,7 @@ def test_footnote_preview_by_keyboard(browser, site, html):
     assert tab.evaluate("document.activeElement.classList.contains('footnote-reference')")
     # Enter still follows the link to the note.
     tab.keyboard.press("Enter")
-    tab.wait_for_timeout(200)
-    assert tab.url.endswith(markers.first.get_attribute("href"))
+    tab.wait_for_function(f"location.hash === {markers.first.get_attribute('href')!r}")
     tab.context.close()
 
 
@@ -473,7 +489,7 @@ def test_glossary_term_preview_shows_the_definition(browser, site, html):
     tab = new_page(browser)
     requests = []
     tab.on("request", lambda r: requests.append(r.url))
-    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    open_page(tab, site + TERM_PAGE)
     term = tab.locator('article a[href$="glossary.html#term-PSF"]').first
     preview = tab.locator("#book-preview")
     term.hover()
@@ -503,7 +519,7 @@ def test_without_javascript_markers_and_terms_are_plain_links(browser, site):
     marker = tab.locator("a.footnote-reference").first
     href = marker.get_attribute("href")
     marker.hover()
-    tab.wait_for_timeout(500)
+    tab.wait_for_timeout(SHOW_DELAY + 100)
     assert tab.locator(".book-preview").count() == 0
     marker.click()
     assert tab.url.endswith(href)
@@ -837,7 +853,7 @@ def test_a_glossary_term_looks_like_no_authors_link(mode, browser, site):
     """The editor's link on the author's word: the text's colour, upright, a
     dotted underline; the author's own link (Tim Peters's "ban") stays a link."""
     tab = new_page(browser, mode)
-    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    open_page(tab, site + TERM_PAGE)
     facts = tab.evaluate(
         """() => {
             const style = (el) => getComputedStyle(el);
@@ -882,7 +898,7 @@ def test_the_fritter_sub_list_is_lettered(browser, site, html):
     items = [" ".join(li.get_text(" ").split()) for li in lettered.find_all("li", recursive=False)]
     assert [i.split()[:2] for i in items] == [["groups", "of"], ["scaling", "of"]]
     tab = new_page(browser)
-    tab.goto(site + "essays/what-would-you-say-you-do-here.html", wait_until="networkidle")
+    open_page(tab, site + "essays/what-would-you-say-you-do-here.html")
     style = tab.evaluate("getComputedStyle(document.querySelector('ol.loweralpha')).listStyleType")
     tab.context.close()
     assert style == "lower-alpha"
@@ -893,7 +909,7 @@ def test_a_printed_chapter_is_the_text_and_its_byline(browser, site, tmp_path):
     credit; the byline kept; the address of an external link after it."""
     require("pdftotext")
     tab = new_page(browser)
-    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    open_page(tab, site + TERM_PAGE)
     printed = tmp_path / "printed.pdf"
     tab.pdf(path=str(printed), format="A4")
     tab.context.close()
@@ -933,7 +949,7 @@ def test_the_404_page_works_at_any_depth_in_a_local_preview(browser, html):
 
 def test_a_search_finds_each_page_once_with_the_authors_words(browser, site):
     tab = new_page(browser)
-    tab.goto(site + "search.html?q=telemetry", wait_until="networkidle")
+    open_page(tab, site + "search.html?q=telemetry")
     results = tab.locator("#search-results ul.search li")
     results.first.wait_for(timeout=10000)
     tab.wait_for_function("document.querySelector('#search-results p.search-summary') !== null")
@@ -954,7 +970,7 @@ def test_a_search_finds_each_page_once_with_the_authors_words(browser, site):
 
 def test_the_sources_stack_on_a_phone(browser, site):
     tab = new_page(browser, MODES[2])
-    tab.goto(site + "sources.html", wait_until="networkidle")
+    open_page(tab, site + "sources.html")
     boxes = tab.evaluate(
         """() => [...document.querySelectorAll('.book-source')].map((card) => {
              const box = card.getBoundingClientRect();
@@ -973,7 +989,7 @@ def test_a_date_never_breaks_at_its_hyphens(browser, site, html):
     page = soup_of(html.outdir / TERM_PAGE)
     assert [s.get_text() for s in page.select("span.nowrap")] == ["7-Aug-2024"]
     tab = new_page(browser, MODES[2])
-    tab.goto(site + TERM_PAGE, wait_until="networkidle")
+    open_page(tab, site + TERM_PAGE)
     assert tab.evaluate("getComputedStyle(document.querySelector('span.nowrap')).whiteSpace") == (
         "nowrap"
     )
@@ -986,7 +1002,7 @@ def test_a_tapped_note_is_marked_and_its_way_back_opens_no_preview(browser, site
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                   is_mobile=True)  # fmt: skip
     tab = context.new_page()
-    tab.goto(site + FOOTNOTE_PAGE, wait_until="networkidle")
+    open_page(tab, site + FOOTNOTE_PAGE)
     marker = tab.locator("a.footnote-reference").first
     note_id = marker.get_attribute("href").lstrip("#")
     marker.tap()
@@ -998,14 +1014,14 @@ def test_a_tapped_note_is_marked_and_its_way_back_opens_no_preview(browser, site
     assert marked[0] not in ("rgba(0, 0, 0, 0)", "transparent") or marked[1] != "none", marked
     back = tab.locator(f"#{note_id} a[role=doc-backlink]").first
     back.tap()
-    tab.wait_for_timeout(600)
+    tab.wait_for_timeout(SHOW_DELAY + 100)
     assert tab.locator("#book-preview").is_hidden(), "a preview covers the paragraph"
     context.close()
 
 
 def test_the_glossary_entry_heads_are_bold(browser, site):
     tab = new_page(browser)
-    tab.goto(site + "glossary.html", wait_until="networkidle")
+    open_page(tab, site + "glossary.html")
     weight = tab.evaluate("getComputedStyle(document.querySelector('dl.glossary > dt')).fontWeight")
     tab.context.close()
     assert int(weight) >= 600

@@ -90,9 +90,11 @@ def serve(
     return server
 
 
-#: axe's run, in the page: the violations, each with its first three places.
+#: axe's run, in the page: the violations, each with its first three places
+#: (axe details only the violations: what passed is not looked at again).
 AXE_RUN = """async (tags) => {
-    const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+    const result = await axe.run(
+        document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
     return result.violations.map((v) => ({
         id: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.slice(0, 3).map(
@@ -135,7 +137,7 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool) ->
         links = page.locator("article a.footnote-reference, article a.term-link")
         if await links.count():
             await links.first.hover()
-            await page.wait_for_timeout(500)
+            await page.locator("#book-preview").wait_for(state="visible", timeout=5000)
         # The next page of this context starts with the reader's own theme.
         await page.evaluate("localStorage.clear()")
     refused = await page.evaluate("window.bookRefused")
