@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,26 @@ def test_a_rebuild_that_changes_nothing_is_a_clean_build(clean, tmp_path):
         assert built.status == 0, built
     assert "no targets are out of date" in built.log
     assert_same_output(clean_html, built.outdir, "a rebuild with nothing changed")
+
+
+def test_a_template_changed_between_builds_is_rendered_anew(clean, tmp_path):
+    """The compiled templates are kept between builds (book.web.template_cache):
+    one whose source changed, at the same path, is compiled again, never
+    rendered stale."""
+    book, _clean_html = clean
+    templates = tmp_path / "templates"
+    brand = templates / "sidebar" / "brand.html"  # furo's, in every page's sidebar
+    brand.parent.mkdir(parents=True)
+    overrides = {"templates_path": [str(templates)]}
+    for later, words in enumerate(("The first brand", "The second brand")):
+        brand.write_text(f'<p class="test-brand">{words}</p>\n', encoding="utf-8")
+        stamp = time.time_ns() + later * 10**9  # newer than the pages just written
+        os.utime(brand, ns=(stamp, stamp))
+        built = build(book, tmp_path, overrides=overrides)
+        assert built.status == 0, built
+        page = (built.outdir / "index.html").read_text(encoding="utf-8")
+        assert f'<p class="test-brand">{words}</p>' in page
+    assert list((tmp_path / "doctrees" / "jinja-bytecode").glob("*.cache")), "no template kept"
 
 
 def test_a_rebuild_after_touching_a_chapter_is_a_clean_build(clean, tmp_path):

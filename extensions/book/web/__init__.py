@@ -15,6 +15,7 @@
 * `navigation`: furo's sidebar, rendered once per folder, not once per page;
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
+* `template_cache`: furo's templates compiled once, not in every build;
 * the social cards are drawn by `book.artwork`.
 
 The order of the ``html-page-context`` handlers is written once, in
@@ -28,7 +29,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from . import downloads, navigation, output, pages, policy, reading_time, received, sitemap
+from . import (
+    downloads,
+    navigation,
+    output,
+    pages,
+    policy,
+    reading_time,
+    received,
+    sitemap,
+    template_cache,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -64,3 +75,4 @@ def setup(app: Sphinx) -> None:
     received.setup(app)
     policy.setup(app)
     navigation.setup(app)
+    template_cache.setup(app)
