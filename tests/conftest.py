@@ -188,50 +188,44 @@ def editions(where: Path) -> Build:
 
 
 @pytest.fixture(scope="session")
-def web_build(editions) -> Build:
-    return editions
-
-
-@pytest.fixture(scope="session")
-def epub_build(editions) -> Build:
-    return editions
-
-
-@pytest.fixture(scope="session")
 def pdf_build(editions) -> Build:
     for program in TEX:
         require(program)
     return editions
 
 
-@pytest.fixture(scope="session")
-def html(web_build) -> Build:
-    return Build(web_build.outdir / "html", web_build.log)
-
-
-def unpacked_epub(build: Build) -> Build:
-    """The ePub, unpacked as a reading system sees it."""
+def epub_file(build: Build) -> Path:
+    """The ePub a `make` build wrote: exactly one file in epub/."""
     books = list((build.outdir / "epub").glob("*.epub"))
     assert len(books) == 1, f"expected exactly one .epub, found {books}"
-    unpacked = build.outdir / "epub-unpacked"
-    if not unpacked.exists():
-        with zipfile.ZipFile(books[0]) as archive:
-            archive.extractall(unpacked)
-    return Build(unpacked, build.log)
+    return books[0]
+
+
+def pdf_file(build: Build) -> Path:
+    """The PDF a `make` build wrote: exactly one file in latex/."""
+    pdfs = list((build.outdir / "latex").glob("*.pdf"))
+    assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
+    return pdfs[0]
 
 
 @pytest.fixture(scope="session")
-def epub(epub_build) -> Build:
+def html(editions) -> Build:
+    return Build(editions.outdir / "html", editions.log)
+
+
+@pytest.fixture(scope="session")
+def epub(editions) -> Build:
     """The ePub, unpacked as a reading system sees it."""
-    return unpacked_epub(epub_build)
+    unpacked = editions.outdir / "epub-unpacked"
+    with zipfile.ZipFile(epub_file(editions)) as archive:
+        archive.extractall(unpacked)
+    return Build(unpacked, editions.log)
 
 
 @pytest.fixture(scope="session")
 def pdf(pdf_build) -> Build:
     """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy: pdf_build requires them)."""
-    pdfs = list((pdf_build.outdir / "latex").glob("*.pdf"))
-    assert len(pdfs) == 1, f"expected exactly one .pdf, found {pdfs}"
-    return Build(pdfs[0], pdf_build.log)
+    return Build(pdf_file(pdf_build), pdf_build.log)
 
 
 @pytest.fixture(scope="session", autouse=True)

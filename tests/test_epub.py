@@ -35,6 +35,7 @@ from conftest import (
     book_conf,
     build_book,
     chapters_in_book_order,
+    epub_file,
     require,
 )
 from fidelity import MARKERS
@@ -68,13 +69,6 @@ def soup_of(path: Path) -> BeautifulSoup:
 
 def xml_of(path: Path):
     return etree.parse(str(path))
-
-
-def the_epub_file(outdir: Path) -> Path:
-    """The .epub itself: the `epub` fixture is the unpacked book, beside it."""
-    books = list((outdir.parent / "epub").glob("*.epub"))
-    assert len(books) == 1, books
-    return books[0]
 
 
 def spine_documents(root: Path) -> list[Path]:
@@ -124,9 +118,7 @@ def assert_epubcheck_clean(report: dict) -> None:
 @early
 def epubcheck_report(where: Path) -> dict:
     """EPUBCheck on the book's ePub, beside the other tests."""
-    build = background.result("editions")
-    (book,) = (build.outdir / "epub").glob("*.epub")
-    return run_epubcheck(book, where)
+    return run_epubcheck(epub_file(background.result("editions")), where)
 
 
 def test_epubcheck_finds_nothing(epubcheck_report):
@@ -148,7 +140,7 @@ def ace_run(where: Path) -> tuple[Path, subprocess.CompletedProcess]:
         "PUPPETEER_SKIP_DOWNLOAD": "1",
     }
     outdir = where / "ace"
-    (book,) = (background.result("editions").outdir / "epub").glob("*.epub")
+    book = epub_file(background.result("editions"))
     result = subprocess.run(
         [str(ace), "--silent", "--force", "--outdir", str(outdir), str(book)],
         capture_output=True,
@@ -497,13 +489,13 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
     assert style == inner == "normal" and underline == "dotted", links
 
 
-def test_a_reading_system_reads_the_whole_book(epub: Build, tmp_path):
+def test_a_reading_system_reads_the_whole_book(editions: Build, tmp_path):
     """calibre, the reading system Debian has, converts the book (as its
     viewer reads it) to text: every chapter, the glossary and the index."""
     converter = require("ebook-convert")
     text = tmp_path / "book.txt"
     result = subprocess.run(
-        [converter, str(the_epub_file(epub.outdir)), str(text)],
+        [converter, str(epub_file(editions)), str(text)],
         capture_output=True, text=True, check=False, timeout=300,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip

@@ -21,12 +21,14 @@ from background import early
 from bs4 import BeautifulSoup
 from conftest import (
     ROOT,
+    TEX,
     Built,
     assert_same_trees,
     book_conf,
     build_book,
     copy_book,
     make,
+    pdf_file,
     require,
     sphinxopts,
     tree,
@@ -182,7 +184,7 @@ def pdf_after_a_failed_run(where: Path):
     font folder at all, and the book's own check of the faces is relaxed so
     that LaTeX runs), then `make pdf` again with the fonts back (beside the
     other tests): both runs, and the PDF."""
-    for program in ("xelatex", "latexmk", "xindy"):
+    for program in TEX:
         require(program)
     empty = where / "fonts.conf"
     empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig/>\n')
@@ -192,8 +194,7 @@ def pdf_after_a_failed_run(where: Path):
          f"VENV={sys.prefix}"], capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     rebuilt = make("pdf", where)
-    (book,) = (where / "latex").glob("*.pdf") or [None]
-    return failed, rebuilt, book
+    return failed, rebuilt, pdf_file(rebuilt)
 
 
 def test_the_pdf_after_a_failed_latex_run_is_a_clean_build(pdf_after_a_failed_run, pdf):

@@ -34,8 +34,10 @@ from conftest import (
     checkout,
     copy_book,
     copy_env,
+    epub_file,
     first_difference,
     git,
+    pdf_file,
     require,
     tree,
     working_tree_files,
@@ -59,13 +61,11 @@ class Copy:
 
     @property
     def epub(self) -> Path:
-        (book,) = (self.root / "_build" / "epub").glob("*.epub")
-        return book
+        return epub_file(Build(self.root / "_build", self.log))
 
     @property
     def pdf(self) -> Path:
-        (book,) = (self.root / "_build" / "latex").glob("*.pdf")
-        return book
+        return pdf_file(Build(self.root / "_build", self.log))
 
 
 def build(root: Path, tz: str, umask: int) -> Copy:
@@ -106,11 +106,6 @@ def copy(where: Path) -> Copy:
     return build(root, tz="Pacific/Chatham", umask=0o077)
 
 
-def the_epub(epub: Build) -> Path:
-    (book,) = (epub.outdir.parent / "epub").glob("*.epub")
-    return book
-
-
 # -- The same commit, the same bytes -------------------------------------------------------
 
 
@@ -127,10 +122,10 @@ def test_html_is_byte_identical(copy, html):
     assert_same_trees(tree(html.outdir), tree(copy.html), "HTML")
 
 
-def test_epub_is_byte_identical(copy, epub):
-    a, b = the_epub(epub).read_bytes(), copy.epub.read_bytes()
+def test_epub_is_byte_identical(copy, editions):
+    a, b = epub_file(editions).read_bytes(), copy.epub.read_bytes()
     if a != b:  # say which member differs, not only that the zips do
-        with zipfile.ZipFile(the_epub(epub)) as za, zipfile.ZipFile(copy.epub) as zb:
+        with zipfile.ZipFile(epub_file(editions)) as za, zipfile.ZipFile(copy.epub) as zb:
             assert_same_trees(
                 {i.filename: za.read(i) for i in za.infolist()},
                 {i.filename: zb.read(i) for i in zb.infolist()},
