@@ -19,13 +19,18 @@ import subprocess
 import sys
 import traceback
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import background
 import pytest
 import yaml
 from background import EARLY, early
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 ROOT = Path(__file__).resolve().parent.parent
 # The book's own extension, for the tests that call its parts directly and the
@@ -468,10 +473,12 @@ def build_book(
     overrides: dict | None = None,
     env: dict[str, str | None] | None = None,
     parallel: int = 0,
+    ready: Callable[[Sphinx], None] | None = None,
 ) -> Built:
     """Build a fixture book (its docs/ and sources/) with the book's conf.py,
     as strictly as `make` builds the book, in this process. With a ``conf``
-    folder of its own, the book is its sources, with that conf.py."""
+    folder of its own, the book is its sources, with that conf.py. ``ready``
+    is given the application once it is ready to build (a test's look at it)."""
     from sphinx.application import Sphinx
     from sphinx.cmd.build import get_parser
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -500,6 +507,8 @@ def build_book(
                 warningiserror=args.warningiserror,
                 parallel=parallel,
             )
+            if ready is not None:
+                ready(app)
             app.build()
             code = app.statuscode
         except Exception:

@@ -9,6 +9,7 @@ process of its own); the PDF's case is the book's, through `make`.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -99,10 +100,34 @@ def test_a_failed_build_once_fixed_gives_a_clean_build(clean, tmp_path):
     good = chapter.read_text(encoding="utf-8")
     chapter.write_text(good.replace("naïve.", "{term}`naïve`."), encoding="utf-8")
     assert build(book, tmp_path).status != 0
+    assert gc.get_freeze_count() == 0, "the failed build left its objects frozen"
     chapter.write_text(good, encoding="utf-8")
     built = build(book, tmp_path)
     assert built.status == 0, built
     assert_same_output(clean_html, built.outdir, "a build after a failed one")
+
+
+def test_a_build_lets_go_of_what_it_froze(clean, tmp_path):
+    """While it builds, what the process held when the build began is kept
+    out of the garbage collector's walks (book.collector); when it ends
+    (the failed build above too), it is let go, so a process that builds again
+    and again (these tests, a live-reload server) collects as before. A freeze
+    the process made itself is its own: left as it was."""
+    book, clean_html = clean
+    assert gc.get_freeze_count() == 0
+    frozen = []
+    built = build(book, tmp_path, ready=lambda app: frozen.append(gc.get_freeze_count()))
+    assert built.status == 0, built
+    assert frozen[0] > 0, "nothing was frozen while the book was built"
+    assert gc.get_freeze_count() == 0, "the build left its objects frozen"
+    gc.freeze()
+    try:
+        built = build(book, tmp_path / "again")
+        assert built.status == 0, built
+        assert gc.get_freeze_count() > 0, "the build let go of the process's own freeze"
+    finally:
+        gc.unfreeze()
+    assert_same_output(clean_html, built.outdir, "a build in a process that froze its own")
 
 
 def test_an_interrupted_build_resumes_to_a_clean_build(clean, tmp_path):

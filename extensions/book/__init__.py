@@ -30,6 +30,9 @@ The parts, in the order a build meets them:
 ``web``, ``epub``, ``pdf``
     What shapes each edition: the web edition's pages and assets, the ePub
     builder, the LaTeX builder.
+``collector``
+    What a build holds from start to end, kept out of the garbage
+    collector's walks (speed only: it changes nothing a build writes).
 
 Config values, CSS classes and events that parts share are defined once,
 next to the code that owns them (``editorial.EDITORIAL`` is the class of
@@ -45,6 +48,7 @@ from . import (
     artwork,
     chapters,
     checks,
+    collector,
     editorial,
     epub,
     fonts,
@@ -73,7 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("notfound.extension")
     parts = (chapters, identity, fonts, editorial, indexing, matter, checks, glossary)
     parts += (typography, artwork)
-    for part in (*parts, web, epub, pdf):
+    for part in (*parts, web, epub, pdf, collector):
         part.setup(app)
     # html-page-context, in this order:
     # 1. a chapter's og:type, and 2. its social card, into the page's metadata,
