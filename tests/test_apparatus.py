@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from book import indexing
 from bs4 import BeautifulSoup, NavigableString, Tag
-from conftest import CHAPTERS, build_book, environment, require
+from conftest import CHAPTERS, ROOT, build_book, environment, require
 from fidelity import author_text
 from pdf_reader import body_text, chapter_pages, outline, page_texts, running_heads
 from pypdf import PdfReader
@@ -542,6 +543,75 @@ def authors_texts(html_root: Path) -> dict[str, str]:
 
 def chapters_naming(html_root: Path, pattern: str) -> set[str]:
     return {slug for slug, text in authors_texts(html_root).items() if re.search(pattern, text)}
+
+
+#: Entries whose words the index's one pass must match as the words one after
+#: the other would: "Python" and "Python Software Foundation" (the longer
+#: first), case ignored beside case kept (so "P" and "p" share a group), a
+#: first character beyond ASCII, one that Python takes for another ("ſ", "s").
+TRICKY_INDEX = """
+["Python"]
+words = ['Python']
+["Python Software Foundation"]
+words = ['Python Software Foundation', 'PSF']
+["PEP"]
+words = ['PEPs?']
+ignore_case = true
+["PEP 8"]
+words = ['PEP 8']
+["Langa, Łukasz"]
+words = ['Łukasz']
+["stuff"]
+words = ['stuff']
+ignore_case = true
+"""
+TRICKY_TEXT = (
+    "Python, the Python Software Foundation (PSF), python; pep 8, PEP 8 and PEPs. "
+    "ŁUKASZ, Łukasz; STUFF and ſtuff; Pythonic, unPython."
+)
+
+
+def one_after_the_other(entries: list[indexing.Entry]) -> re.Pattern:
+    """Every entry's words tried one after the other, the longest first, where
+    a word begins."""
+    flags = re.IGNORECASE if any(e.words.flags & re.IGNORECASE for e in entries) else 0
+    words = indexing.longest_first([w for e in entries for w in e.alternatives])
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", flags)
+
+
+def spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "also", ["", "[\"PyPI\"]\nwords = ['(?:Py)?PI']\n"], ids=["grouped", "not"]
+)
+def test_the_index_one_pass_matches_as_the_words_one_after_the_other(also, tmp_path):
+    """book.indexing groups the words by their first character (or, where one
+    does not begin with a plain character, leaves them one after the other):
+    either way the same matches, where the same words would match."""
+    data = tmp_path / "index.toml"
+    data.write_text(TRICKY_INDEX + also, encoding="utf-8")
+    entries = list(indexing._parse(data, set()).entries)
+    found = spans(indexing._one_pass(entries), TRICKY_TEXT)
+    assert found == spans(one_after_the_other(entries), TRICKY_TEXT)
+    matched = [TRICKY_TEXT[a:b] for a, b in found]
+    assert "Python Software Foundation" in matched, matched
+    assert {"python", "PEPs", "ŁUKASZ", "Łukasz", "STUFF", "ſtuff"} <= set(matched)
+    assert "Pythonic" not in matched and "unPython" not in matched
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_the_index_one_pass_matches_the_books_words_as_one_after_the_other(chapter):
+    index = indexing._parse(ROOT / "docs" / "book-index.toml", {c.slug for c in CHAPTERS})
+    entries = [
+        e for e in index.entries
+        if e.words is not None and (e.chapters is None or chapter.slug in e.chapters)
+    ]  # fmt: skip
+    text = (ROOT / "sources" / chapter.source).read_text(encoding="utf-8")
+    found = spans(indexing._one_pass(entries), text)
+    assert found == spans(one_after_the_other(entries), text)
+    assert found, "no index word in the whole text"
 
 
 @pytest.mark.parametrize("name", NAMES)

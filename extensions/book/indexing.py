@@ -49,6 +49,7 @@ _WHOLE = (nodes.reference, addnodes.pending_xref, nodes.footnote_reference, node
 class Entry:
     name: str
     words: re.Pattern | None
+    alternatives: tuple[str, ...]  # the words' regular expressions, as ``words`` tries them
     chapters: frozenset[str] | None
     passages: tuple[tuple[str, str, int], ...]  # (chapter slug, opening words, line)
     see: str
@@ -114,10 +115,10 @@ def _parse(path: Path, slugs: set[str]) -> Index:
                 f"{name!r}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(KEYS))})",
             )
             continue
-        words = None
+        words, alternatives = None, []
         if fields.get("words"):
             flags = re.IGNORECASE if fields.get("ignore_case") else 0
-            alternatives = sorted(fields["words"], key=len, reverse=True)
+            alternatives = longest_first(fields["words"])
             try:
                 words = re.compile(_WORD_START + "(?:" + "|".join(alternatives) + r")(?!\w)", flags)
             except re.error as error:
@@ -147,12 +148,61 @@ def _parse(path: Path, slugs: set[str]) -> Index:
             Entry(
                 name=name,
                 words=words,
+                alternatives=tuple(alternatives),
                 chapters=frozenset(where) if where is not None else None,
                 passages=tuple(passages),
                 see=str(fields.get("see", "")),
             )
         )
     return Index(path, tuple(entries))
+
+
+#: What a word's first character must not be, or be followed by, to be read
+#: as that character: a regular expression's syntax.
+_SYNTAX = frozenset("\\.^$*+?{}[]()|")
+_QUANTIFIERS = frozenset("?*+{")
+
+
+def _first_character(word: str) -> str | None:
+    """The character every match of ``word`` begins with, if its first
+    character is a plain one (None: not so simple)."""
+    if not word or "|" in word or word[0] in _SYNTAX or word[1:2] in _QUANTIFIERS:
+        return None
+    return word[0]
+
+
+def _one_pass(entries: list[Entry]) -> re.Pattern:
+    """One pattern for every entry's words, for one pass over each text. Where
+    a word begins, the longest words are tried first (the entries' words
+    together, not entry by entry: "Apple silicon" before "Apple", so that the
+    longer entry is found, and the shorter one within it); what it matches is
+    what the words one after the other would match, ``(?<!\\w)(?:word|…)``
+    (case ignored if any entry ignores it).
+
+    One after the other, the matcher would try every word at every word's
+    start. So the words are grouped by their first character, in order within
+    each group: where a word begins, only the words that can begin there are
+    tried (the others cannot match there at all, so the first that matches is
+    the same). Where a word does not begin with a plain character, the words
+    are left one after the other."""
+    flags = re.IGNORECASE if any(e.words.flags & re.IGNORECASE for e in entries) else 0
+    words = longest_first([word for entry in entries for word in entry.alternatives])
+    firsts = [_first_character(word) for word in words]
+    if None in firsts:
+        return re.compile(_WORD_START + "(?:" + "|".join(words) + r")(?!\w)", flags)
+    groups: dict[str, list[str]] = {}
+    for word, first in zip(words, firsts, strict=True):
+        # Characters the matcher takes for one another (case ignored) share a group.
+        key = next((k for k in groups if re.fullmatch(re.escape(k), first, flags)), first)
+        groups.setdefault(key, []).append(word[1:])
+    body = "|".join(f"{re.escape(k)}(?:{'|'.join(rests)})" for k, rests in groups.items())
+    return re.compile(_WORD_START + "(?:" + body + r")(?!\w)", flags)
+
+
+def longest_first(words: list[str]) -> list[str]:
+    """Words in the order a match tries them: the longest first (as written;
+    words of the same length in the data's order)."""
+    return sorted(words, key=len, reverse=True)
 
 
 class ApplyIndex(SphinxTransform):
@@ -170,24 +220,9 @@ class ApplyIndex(SphinxTransform):
         index = load(self.env)
         self.env.note_dependency(str(index.path))
         wanted = [e for e in index.entries if e.chapters is None or chapter.slug in e.chapters]
-        by_group = {f"e{n}": entry for n, entry in enumerate(wanted) if entry.words is not None}
-        if by_group:
-            # One pass over each text for every entry's words. Each begins at
-            # the start of a word: said once, before the alternatives, the
-            # matcher tries them only there (five times quicker than in each).
-            pattern = re.compile(
-                _WORD_START
-                + "(?:"
-                + "|".join(
-                    f"(?P<{group}>{entry.words.pattern.removeprefix(_WORD_START)})"
-                    for group, entry in by_group.items()
-                )
-                + ")",
-                re.IGNORECASE
-                if any(e.words.flags & re.IGNORECASE for e in by_group.values())
-                else 0,
-            )
-            self._mark_words(pattern, by_group)
+        with_words = [entry for entry in wanted if entry.words is not None]
+        if with_words:
+            self._mark_words(_one_pass(with_words), with_words)
         self._mark_passages(chapter, wanted, index.path)
         self._mark_see(index)
 
@@ -215,8 +250,7 @@ class ApplyIndex(SphinxTransform):
                 continue
             yield text, ancestors
 
-    def _mark_words(self, pattern: re.Pattern, by_group: dict[str, Entry]) -> None:
-        entries = list(by_group.values())
+    def _mark_words(self, pattern: re.Pattern, entries: list[Entry]) -> None:
         # Every entry whose words are in a match: "performance management" is
         # also a use of "management". The same words match again and again
         # ("Python"), so each matched spelling is looked up once.
