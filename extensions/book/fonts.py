@@ -28,29 +28,33 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@functools.cache
 def font_file(family: str, style: str | None = None) -> Path | None:
     """The file of an installed face, by exact family and style (``fc-list``;
     not ``fc-match``, which answers with a substitute), or None. Without a
     style: any face of the family."""
+    files = sorted(
+        path for face_style, path in _faces(family) if style is None or face_style == style
+    )
+    return files[0] if files else None
+
+
+@functools.cache
+def _faces(family: str) -> tuple[tuple[str, Path], ...]:
+    """Every installed face of a family: (its style, its file), from one
+    ``fc-list`` (a build asks for several styles of a family)."""
     if shutil.which("fc-list") is None:
-        return None
-    pattern = f":family={family}" + (f":style={style}" if style else "")
+        return ()
     listed = subprocess.run(
-        ["fc-list", "--format", "%{file}\t%{family[0]}\t%{style[0]}\n", pattern],
+        ["fc-list", "--format", "%{file}\t%{family[0]}\t%{style[0]}\n", f":family={family}"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.splitlines()
-    files = sorted(
-        Path(parts[0])
+    return tuple(
+        (parts[2], Path(parts[0]))
         for parts in (line.split("\t") for line in listed)
-        if len(parts) == 3
-        and parts[1] == family
-        and (style is None or parts[2] == style)
-        and Path(parts[0]).is_file()
+        if len(parts) == 3 and parts[1] == family and Path(parts[0]).is_file()
     )
-    return files[0] if files else None
 
 
 def require(app: Sphinx, role: str, *styles: str) -> dict[str | None, Path] | None:
