@@ -32,9 +32,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
 from sphinx import addnodes
@@ -61,8 +60,7 @@ _HIDDEN = (addnodes.only, nodes.raw)
 SHOWN = 3
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     line: int
 
