@@ -166,6 +166,8 @@ class Visit:
     #: What the page's Content-Security-Policy refused, and the policy.
     refused: list[str]
     policy: str
+    #: For the pages photographed (SCREENS): how far it scrolls sideways, its background.
+    screen: dict | None
 
 
 @early
@@ -182,7 +184,10 @@ def page_visits(where: Path) -> dict[tuple[str, str], Visit]:
         "modes": [[m.name, m.width, m.height, m.scheme] for m in MODES],
         "first_mode": MODES[0].name,
         "axe": str(AXE),
+        "screens": SCREENS,
+        "shots": str(SHOTS),
     }
+    SHOTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("visit_pages.py")), json.dumps(spec)],
         capture_output=True,
@@ -299,23 +304,23 @@ def test_pages_name_no_other_host_for_a_resource(html):
 # -- Screenshots for a person to look at -----------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["index.html", f"{LONGEST.docname}.html"])
+#: The pages photographed in every mode (during their visit, page_visits), and
+#: where the pictures are kept after the run, for a person to look at.
+SCREENS = ["index.html", f"{LONGEST.docname}.html"]
+SHOTS = ROOT / "_build" / "screenshots"
+
+
+@pytest.mark.parametrize("page", SCREENS)
 @by_mode
-def test_screenshot_fits_the_screen(page, mode, browser, site):
-    tab = new_page(browser, mode)
-    open_page(tab, site + page)
-    shots = ROOT / "_build" / "screenshots"  # kept after the run, for a person
-    shots.mkdir(parents=True, exist_ok=True)
-    name = f"{Path(page).stem}-{mode.name}.png"
-    tab.screenshot(path=shots / name)
-    tab.screenshot(path=shots / f"{Path(page).stem}-{mode.name}-full.png", full_page=True)
-    overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
-    tab.context.close()
-    assert (shots / name).stat().st_size > 10_000
-    assert overflow <= 0, f"{page} scrolls sideways by {overflow}px at {mode.width}px"
-    lightness = sum(int(n) for n in re.findall(r"\d+", background)[:3]) / 3
-    assert (lightness > 200) if mode.scheme == "light" else (lightness < 60), background
+def test_screenshot_fits_the_screen(page, mode, visits):
+    screen = visits(page, mode).screen
+    for name in (f"{Path(page).stem}-{mode.name}.png", f"{Path(page).stem}-{mode.name}-full.png"):
+        assert (SHOTS / name).stat().st_size > 10_000, name
+    assert screen["overflow"] <= 0, (
+        f"{page} scrolls sideways by {screen['overflow']}px at {mode.width}px"
+    )
+    lightness = sum(int(n) for n in re.findall(r"\d+", screen["background"])[:3]) / 3
+    assert (lightness > 200) if mode.scheme == "light" else (lightness < 60), screen["background"]
 
 
 # -- Reading a chapter -----------------------------------------------------------------

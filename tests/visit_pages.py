@@ -2,13 +2,16 @@
 and every page's visit in every mode, run as a process of its own.
 
     python tests/visit_pages.py '{"site": …, "pages": […], "modes": […],
-                                  "first_mode": …, "axe": …}'
+                                  "first_mode": …, "axe": …,
+                                  "screens": […], "shots": …}'
 
 prints, as JSON, for each page and mode what axe found, the requests to
 other hosts, the console errors, the failed requests and what the page's
-Content-Security-Policy refused. test_web's `page_visits` runs it beside the
-other tests: its own process, so that its work never waits on theirs for
-Python's lock. Three pages are open at a time; each page at each size is
+Content-Security-Policy refused; for the pages in ``screens``, screenshots
+(the screen and the whole page, into the folder ``shots``) and whether the
+page scrolls sideways. test_web's `page_visits` runs it beside the other
+tests: its own process, so that its work never waits on theirs for Python's
+lock. Two pages are open at a time at each size; each page at each size is
 loaded once, in a browser context of its own (the theme a visit chooses
 stays in it), and checked in light and in dark.
 """
@@ -110,10 +113,18 @@ RECORD_REFUSALS = """
 """
 
 
-async def visit(context, site: str, page_name: str, modes: list, first: bool) -> dict:
+#: What a screenshot's page shows: how far it scrolls sideways, its background.
+SCREEN = """() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    background: getComputedStyle(document.body).backgroundColor,
+})"""
+
+
+async def visit(context, site: str, page_name: str, modes: list, first: bool, shots) -> dict:
     """One page at one size, loaded once and checked in each of ``modes``
     (its colour schemes: the browser switches the page's scheme in place,
-    as a reader's system does): mode name -> what was found."""
+    as a reader's system does): mode name -> what was found. With ``shots``
+    (a folder), the page as a reader sees it in each mode, photographed."""
     page = await context.new_page()
     requests, errors, failed = [], [], []
     page.on("request", lambda r: requests.append(r.url))
@@ -127,9 +138,16 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool) ->
     # allows (an inline script it would rightly refuse); the browser keeps
     # it compiled from one page to the next.
     await page.add_script_tag(url=AXE_URL)
-    violations = {}
+    violations, screens = {}, {}
+    if shots:
+        await page.evaluate("document.fonts.ready.then(() => null)")
     for name, _width, _height, scheme in modes:
         await page.emulate_media(color_scheme=scheme)
+        if shots:
+            stem = f"{Path(page_name).stem}-{name}"
+            await page.screenshot(path=Path(shots) / f"{stem}.png")
+            await page.screenshot(path=Path(shots) / f"{stem}-full.png", full_page=True)
+            screens[name] = await page.evaluate(SCREEN)
         violations[name] = await page.evaluate(AXE_RUN, AXE_TAGS)
     if first:
         # What the scripts do when read: the theme button, a preview.
@@ -160,6 +178,7 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool) ->
             "failed": failed,
             "refused": refused,
             "policy": policy,
+            "screen": screens.get(name),
         }
         for name, found in violations.items()
     }
@@ -189,8 +208,9 @@ async def visit_all(spec: dict) -> list[dict]:
                 first = any(m[0] == spec["first_mode"] for m in modes)
 
                 async def one(page_name: str) -> list[dict]:
+                    shots = spec["shots"] if page_name in spec["screens"] else None
                     async with at_once:
-                        found = await visit(context, site, page_name, modes, first)
+                        found = await visit(context, site, page_name, modes, first, shots)
                         return [
                             {"page": page_name, "mode": m, "visit": v} for m, v in found.items()
                         ]
