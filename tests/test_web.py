@@ -166,8 +166,8 @@ class Visit:
     #: What the page's Content-Security-Policy refused, and the policy.
     refused: list[str]
     policy: str
-    #: For the pages photographed (SCREENS): how far it scrolls sideways, its background.
-    screen: dict | None
+    #: How far the page scrolls sideways, and its background.
+    screen: dict
 
 
 @early
@@ -215,11 +215,22 @@ def test_every_page_of_the_site_is_checked(html):
     assert built == PAGES
 
 
+def lightness(colour: str) -> float:
+    """The lightness of a CSS rgb() colour, 0 to 255."""
+    return sum(int(n) for n in re.findall(r"\d+", colour)[:3]) / 3
+
+
+def in_its_scheme(mode: Mode, colour: str) -> bool:
+    return lightness(colour) > 200 if mode.scheme == "light" else lightness(colour) < 60
+
+
 @by_page
 @by_mode
 def test_axe_finds_no_violation(page, mode, visits):
-    violations = visits(page, mode).violations
-    assert not violations, f"{page} ({mode.name}):\n{describe(violations)}"
+    visit = visits(page, mode)
+    background = visit.screen["background"]
+    assert in_its_scheme(mode, background), f"{page} was checked in {background}, not {mode.name}"
+    assert not visit.violations, f"{page} ({mode.name}):\n{describe(visit.violations)}"
 
 
 @by_page
@@ -319,8 +330,7 @@ def test_screenshot_fits_the_screen(page, mode, visits):
     assert screen["overflow"] <= 0, (
         f"{page} scrolls sideways by {screen['overflow']}px at {mode.width}px"
     )
-    lightness = sum(int(n) for n in re.findall(r"\d+", screen["background"])[:3]) / 3
-    assert (lightness > 200) if mode.scheme == "light" else (lightness < 60), screen["background"]
+    assert in_its_scheme(mode, screen["background"]), screen["background"]
 
 
 # -- Reading a chapter -----------------------------------------------------------------

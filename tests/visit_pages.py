@@ -7,9 +7,9 @@ and every page's visit in every mode, run as a process of its own.
 
 prints, as JSON, for each page and mode what axe found, the requests to
 other hosts, the console errors, the failed requests and what the page's
-Content-Security-Policy refused; for the pages in ``screens``, screenshots
-(the screen and the whole page, into the folder ``shots``) and whether the
-page scrolls sideways. test_web's `page_visits` runs it beside the other
+Content-Security-Policy refused, how far it scrolls sideways and its
+background; for the pages in ``screens``, screenshots (the screen and the
+whole page, into the folder ``shots``). test_web's `page_visits` runs it beside the other
 tests: its own process, so that its work never waits on theirs for Python's
 lock. Two pages are open at a time at each size; each page at each size is
 loaded once, in a browser context of its own (the theme a visit chooses
@@ -105,6 +105,12 @@ AXE_RUN = """async (tags) => {
     }));
 }"""
 
+#: Every page opens with the reader's own theme (the system's): a page of the
+#: same browser context may have just chosen one with the theme button (furo
+#: keeps the choice for the next pages), and the modes' checks would then see
+#: that theme, not the mode's.
+FORGET_THEME = 'localStorage.removeItem("theme");'
+
 #: Records every refusal of the page's Content-Security-Policy, from the start.
 RECORD_REFUSALS = """
   window.bookRefused = [];
@@ -113,14 +119,16 @@ RECORD_REFUSALS = """
 """
 
 
-#: What a screenshot's page shows: how far it scrolls sideways, its background.
+#: What the page shows in a mode: how far it scrolls sideways, its background.
 SCREEN = """() => ({
     overflow: document.documentElement.scrollWidth - window.innerWidth,
     background: getComputedStyle(document.body).backgroundColor,
 })"""
 
 
-async def visit(context, site: str, page_name: str, modes: list, first: bool, shots) -> dict:
+async def visit(
+    context, site: str, page_name: str, modes: list, first: bool, shots: str | None
+) -> dict:
     """One page at one size, loaded once and checked in each of ``modes``
     (its colour schemes: the browser switches the page's scheme in place,
     as a reader's system does): mode name -> what was found. With ``shots``
@@ -147,7 +155,7 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool, sh
             stem = f"{Path(page_name).stem}-{name}"
             await page.screenshot(path=Path(shots) / f"{stem}.png")
             await page.screenshot(path=Path(shots) / f"{stem}-full.png", full_page=True)
-            screens[name] = await page.evaluate(SCREEN)
+        screens[name] = await page.evaluate(SCREEN)
         violations[name] = await page.evaluate(AXE_RUN, AXE_TAGS)
     if first:
         # What the scripts do when read: the theme button, a preview.
@@ -156,8 +164,6 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool, sh
         if await links.count():
             await links.first.hover()
             await page.locator("#book-preview").wait_for(state="visible", timeout=5000)
-        # The next page of this context starts with the reader's own theme.
-        await page.evaluate("localStorage.clear()")
     refused = await page.evaluate("window.bookRefused")
     policy = await page.evaluate(
         """() => document.querySelector(
@@ -178,7 +184,7 @@ async def visit(context, site: str, page_name: str, modes: list, first: bool, sh
             "failed": failed,
             "refused": refused,
             "policy": policy,
-            "screen": screens.get(name),
+            "screen": screens[name],
         }
         for name, found in violations.items()
     }
@@ -203,6 +209,7 @@ async def visit_all(spec: dict) -> list[dict]:
                 context = await browser.new_context(
                     viewport={"width": width, "height": height}, color_scheme=scheme
                 )
+                await context.add_init_script(FORGET_THEME)
                 await context.add_init_script(RECORD_REFUSALS)
                 at_once = asyncio.Semaphore(AT_ONCE)
                 first = any(m[0] == spec["first_mode"] for m in modes)
