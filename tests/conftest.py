@@ -28,6 +28,7 @@ import background
 import pytest
 import yaml
 from background import EARLY, early
+from visit_pages import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -519,6 +520,19 @@ def build_book(
         line for line in warning.getvalue().splitlines() if "WARNING" in line or "ERROR" in line
     ]
     return Built(outdir, code, messages, log)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium (Debian's), driven by playwright: one for the session's tests
+    (the web edition's pages, the ePub's as a reading system draws them)."""
+    require("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

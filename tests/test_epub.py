@@ -60,7 +60,6 @@ MATCHING_ROLES = {
     "toc": "doc-toc",
     "cover": "doc-cover",
 }
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
 
 
 def soup_of(path: Path) -> BeautifulSoup:
@@ -449,16 +448,12 @@ def test_the_sources_read_at_any_width(epub: Build):
         assert chapter.title in text and chapter.author in text
 
 
-def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
+def test_the_epub_reads_as_the_web_edition_looks(epub: Build, browser):
     """In a browser engine, as a reading system draws the pages: code at a
     size that reads, a glossary term unlike an author's link (the text's
     colour, a dotted underline, upright), a lettered list lettered."""
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 600, "height": 900})
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    try:
         page.goto((epub.outdir / "essays" / "what-would-you-say-you-do-here.xhtml").as_uri())
         code = page.evaluate(
             """() => {
@@ -481,7 +476,8 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
                       text: text.color, own: style(own).color};
             }"""
         )
-        browser.close()
+    finally:
+        page.close()
     assert code["pre"] >= 0.85 * code["body"], code
     assert code["lettered"] == "lower-alpha"
     colour, style, underline, inner = links["term"]
@@ -489,16 +485,24 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build):
     assert style == inner == "normal" and underline == "dotted", links
 
 
-def test_a_reading_system_reads_the_whole_book(editions: Build, tmp_path):
-    """calibre, the reading system Debian has, converts the book (as its
-    viewer reads it) to text: every chapter, the glossary and the index."""
+@early
+def calibre_text(where: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """The book as calibre's reader reads it, converted to text (beside the
+    other tests)."""
     converter = require("ebook-convert")
-    text = tmp_path / "book.txt"
+    text = where / "book.txt"
     result = subprocess.run(
-        [converter, str(epub_file(editions)), str(text)],
+        [converter, str(epub_file(background.result("editions"))), str(text)],
         capture_output=True, text=True, check=False, timeout=300,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
+    return result, text
+
+
+def test_a_reading_system_reads_the_whole_book(calibre_text):
+    """calibre, the reading system Debian has, converts the book (as its
+    viewer reads it) to text: every chapter, the glossary and the index."""
+    result, text = calibre_text
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     words = " ".join(text.read_text(encoding="utf-8").split())
     for chapter in CHAPTERS:
@@ -585,17 +589,13 @@ def test_external_links_stay_links_without_printed_urls(epub: Build):
     assert links, "the bylines' links to the originals are missing"
 
 
-def test_the_reader_sees_the_editor_set_apart(epub: Build):
+def test_the_reader_sees_the_editor_set_apart(epub: Build, browser):
     """In a browser engine, as a reading system draws the page: the editor's
     note has a rule and the editor's colour, the byline the editor's colour,
     the lede is italic, and a note reference is a raised number, not "[1]"."""
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
     page_path = epub.outdir / "essays" / "no-executable-is-an-island.xhtml"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 600, "height": 900})
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    try:
         page.goto(page_path.as_uri())
         styles = page.evaluate(
             """() => {
@@ -611,7 +611,8 @@ def test_the_reader_sees_the_editor_set_apart(epub: Build):
               };
             }"""
         )
-        browser.close()
+    finally:
+        page.close()
     assert float(styles["note"][0].removesuffix("px")) >= 2
     assert styles["note"][1] != styles["text"]
     assert styles["byline"] != styles["text"]

@@ -52,7 +52,7 @@ from conftest import (
 )
 from fidelity import author_text
 from pdf_reader import pdftotext
-from visit_pages import AXE_RUN, AXE_TAGS, CHROMIUM, CHROMIUM_ARGS, serve
+from visit_pages import AXE_RUN, AXE_TAGS, serve
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -111,17 +111,6 @@ def site(html: Build) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser, mode: Mode = MODES[0], **options):
