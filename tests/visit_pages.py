@@ -6,14 +6,17 @@ and every page's visit in every mode, run as a process of its own.
                                   "screens": […], "shots": …}'
 
 prints, as JSON, for each page and mode what axe found, the requests to
-other hosts, the console errors, the failed requests and what the page's
+other hosts, the console errors, the failed requests, what the page's
 Content-Security-Policy refused, how far it scrolls sideways and its
 background; for the pages in ``screens``, screenshots (the screen and the
-whole page, into the folder ``shots``). test_web's `page_visits` runs it beside the other
-tests: its own process, so that its work never waits on theirs for Python's
-lock. Two pages are open at a time at each size; each page at each size is
-loaded once, in a browser context of its own (the theme a visit chooses
-stays in it), and checked in light and in dark.
+whole page, into the folder ``shots``). test_web's `page_visits` runs it
+beside the other tests: its own process, so that its work never waits on
+theirs for Python's lock. There is one browser context for each size (its
+cache shared, as a reader's browser has it), with two pages loading at a
+time; each page is loaded once and checked in light and in dark. Only when
+every page of a size has been checked are its scripts tried (the theme
+button, a preview): furo keeps the theme a click chooses for the next pages,
+and it must reach no page's checks.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ import functools
 import json
 import sys
 import threading
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -105,12 +109,6 @@ AXE_RUN = """async (tags) => {
     }));
 }"""
 
-#: Every page opens with the reader's own theme (the system's): a page of the
-#: same browser context may have just chosen one with the theme button (furo
-#: keeps the choice for the next pages), and the modes' checks would then see
-#: that theme, not the mode's.
-FORGET_THEME = 'localStorage.removeItem("theme");'
-
 #: Records every refusal of the page's Content-Security-Policy, from the start.
 RECORD_REFUSALS = """
   window.bookRefused = [];
@@ -126,27 +124,40 @@ SCREEN = """() => ({
 })"""
 
 
-async def visit(
-    context, site: str, page_name: str, modes: list, first: bool, shots: str | None
-) -> dict:
+@dataclass
+class Open:
+    """A page being visited: what it has done so far."""
+
+    page: Any  # playwright's Page
+    name: str
+    requests: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    violations: dict = field(default_factory=dict)
+    screens: dict = field(default_factory=dict)
+
+
+async def check(context, site: str, page_name: str, modes: list, shots: str | None) -> Open:
     """One page at one size, loaded once and checked in each of ``modes``
     (its colour schemes: the browser switches the page's scheme in place,
-    as a reader's system does): mode name -> what was found. With ``shots``
-    (a folder), the page as a reader sees it in each mode, photographed."""
-    page = await context.new_page()
-    requests, errors, failed = [], [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    as a reader's system does). With ``shots`` (a folder), the page as a
+    reader sees it in each mode, photographed. The page stays open."""
+    visit = Open(await context.new_page(), page_name)
+    page = visit.page
+    page.on("request", lambda r: visit.requests.append(r.url))
+    page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.errors.append(str(e)))
+    page.on("requestfailed", lambda r: visit.failed.append(r.url))
+    page.on(
+        "response",
+        lambda r: visit.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
     response = await page.goto(site + page_name, wait_until="load")
     assert response.status == 200, f"{page_name}: HTTP {response.status}"
     # From the site's own host, which the page's Content-Security-Policy
     # allows (an inline script it would rightly refuse); the browser keeps
     # it compiled from one page to the next.
     await page.add_script_tag(url=AXE_URL)
-    violations, screens = {}, {}
     if shots:
         await page.evaluate("document.fonts.ready.then(() => null)")
     for name, _width, _height, scheme in modes:
@@ -155,10 +166,17 @@ async def visit(
             stem = f"{Path(page_name).stem}-{name}"
             await page.screenshot(path=Path(shots) / f"{stem}.png")
             await page.screenshot(path=Path(shots) / f"{stem}-full.png", full_page=True)
-        screens[name] = await page.evaluate(SCREEN)
-        violations[name] = await page.evaluate(AXE_RUN, AXE_TAGS)
-    if first:
-        # What the scripts do when read: the theme button, a preview.
+        visit.screens[name] = await page.evaluate(SCREEN)
+        visit.violations[name] = await page.evaluate(AXE_RUN, AXE_TAGS)
+    return visit
+
+
+async def finish(visit: Open, interact: bool) -> dict:
+    """The rest of a page's visit: with ``interact``, what its scripts do when
+    read (the theme button, a preview); then what its policy refused. Mode
+    name -> what was found."""
+    page = visit.page
+    if interact:
         await page.locator(".theme-toggle:visible").first.click(timeout=5000)
         links = page.locator("article a.footnote-reference, article a.term-link")
         if await links.count():
@@ -172,7 +190,7 @@ async def visit(
     await page.close()
     foreign = [
         url
-        for url in requests
+        for url in visit.requests
         if urlsplit(url).scheme not in ("data", "blob", "about")
         and urlsplit(url).hostname != "127.0.0.1"
     ]
@@ -180,13 +198,13 @@ async def visit(
         name: {
             "violations": found,
             "foreign": foreign,
-            "console_errors": errors,
-            "failed": failed,
+            "console_errors": visit.errors,
+            "failed": visit.failed,
             "refused": refused,
             "policy": policy,
-            "screen": screens[name],
+            "screen": visit.screens[name],
         }
-        for name, found in violations.items()
+        for name, found in visit.violations.items()
     }
 
 
@@ -203,28 +221,32 @@ async def visit_all(spec: dict) -> list[dict]:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
             async def at_size(modes: list) -> list[dict]:
-                """Every page at one size, in one browser context (its cache
-                shared, as a reader's browser has it), AT_ONCE at a time."""
+                """Every page at one size, in one browser context, AT_ONCE at a
+                time; then, every page checked, what their scripts do."""
                 _name, width, height, scheme = modes[0]
                 context = await browser.new_context(
                     viewport={"width": width, "height": height}, color_scheme=scheme
                 )
-                await context.add_init_script(FORGET_THEME)
                 await context.add_init_script(RECORD_REFUSALS)
                 at_once = asyncio.Semaphore(AT_ONCE)
                 first = any(m[0] == spec["first_mode"] for m in modes)
 
-                async def one(page_name: str) -> list[dict]:
+                async def one(page_name: str) -> Open:
                     shots = spec["shots"] if page_name in spec["screens"] else None
                     async with at_once:
-                        found = await visit(context, site, page_name, modes, first, shots)
-                        return [
-                            {"page": page_name, "mode": m, "visit": v} for m, v in found.items()
-                        ]
+                        return await check(context, site, page_name, modes, shots)
 
-                done = await asyncio.gather(*(one(p) for p in spec["pages"]))
+                checked = await asyncio.gather(*(one(p) for p in spec["pages"]))
+                # Only then the theme button: furo keeps the theme a click
+                # chooses for the next pages of the context, and a page that
+                # loaded after a click would be checked in it, not in the mode's.
+                done = await asyncio.gather(*(finish(v, first) for v in checked))
                 await context.close()
-                return [v for group in done for v in group]
+                return [
+                    {"page": visit.name, "mode": mode, "visit": found}
+                    for visit, by_mode in zip(checked, done, strict=True)
+                    for mode, found in by_mode.items()
+                ]
 
             found = await asyncio.gather(*(at_size(modes) for modes in sizes.values()))
             await browser.close()
