@@ -485,24 +485,16 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build, browser):
     assert style == inner == "normal" and underline == "dotted", links
 
 
-@early
-def calibre_text(where: Path) -> tuple[subprocess.CompletedProcess, Path]:
-    """The book as calibre's reader reads it, converted to text (beside the
-    other tests)."""
+def test_a_reading_system_reads_the_whole_book(editions: Build, tmp_path):
+    """calibre, the reading system Debian has, converts the book (as its
+    viewer reads it) to text: every chapter, the glossary and the index."""
     converter = require("ebook-convert")
-    text = where / "book.txt"
+    text = tmp_path / "book.txt"
     result = subprocess.run(
-        [converter, str(epub_file(background.result("editions"))), str(text)],
+        [converter, str(epub_file(editions)), str(text)],
         capture_output=True, text=True, check=False, timeout=300,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
-    return result, text
-
-
-def test_a_reading_system_reads_the_whole_book(calibre_text):
-    """calibre, the reading system Debian has, converts the book (as its
-    viewer reads it) to text: every chapter, the glossary and the index."""
-    result, text = calibre_text
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     words = " ".join(text.read_text(encoding="utf-8").split())
     for chapter in CHAPTERS:
