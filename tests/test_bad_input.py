@@ -2,20 +2,25 @@
 
 Each case is the fixture book (tests/fixtures/book/) with exactly one mistake:
 the files of tests/fixtures/bad_input/<case>/ replace or join the book's. It is
-read with the book's conf.py and strictness, in this process, by Sphinx's
-`dummy` builder (every document read, checked and resolved, nothing written:
-the mistakes are all seen before any page is), and must fail with the expected
-message at the expected place.
+read with the book's conf.py and strictness by Sphinx's `dummy` builder (every
+document read, checked and resolved, nothing written: the mistakes are all
+seen before any page is), and must fail with the expected message at the
+expected place. The cases are built one after the other in a process of their
+own (build_books.py), beside the other tests.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from background import early
 from conftest import FIXTURES, Built, build_book, copy_book
 
 CASES_DIR = FIXTURES / "bad_input"
@@ -192,15 +197,19 @@ def find(result: Built, book: Path, expect: Expect) -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, tuple[Path, Built]]:
+@early
+def builds(where: Path) -> dict[str, tuple[Path, Built]]:
     """Every case read once ("clean" is the fixture book as it is)."""
-    where = tmp_path_factory.mktemp("bad-input")
-    out = {}
-    for case in ["clean", *CASES]:
-        book = make_book(case, where)
-        out[case] = (book, build_book(book, "dummy"))
-    return out
+    names = ["clean", *CASES]
+    books = [make_book(case, where) for case in names]
+    jobs = [[str(book), "dummy"] for book in books]
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("build_books.py")), json.dumps(jobs)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-6000:]
+    built = [Built(**{**b, "outdir": Path(b["outdir"])}) for b in json.loads(result.stdout)]
+    return {name: (book, b) for name, book, b in zip(names, books, built, strict=True)}
 
 
 def test_every_case_has_its_fixture():
