@@ -229,7 +229,7 @@ async def visit_all(spec: dict) -> list[dict]:
                 )
                 await context.add_init_script(RECORD_REFUSALS)
                 at_once = asyncio.Semaphore(AT_ONCE)
-                first = any(m[0] == spec["first_mode"] for m in modes)
+                interact = any(m[0] == spec["first_mode"] for m in modes)
 
                 async def one(page_name: str) -> Open:
                     shots = spec["shots"] if page_name in spec["screens"] else None
@@ -240,7 +240,7 @@ async def visit_all(spec: dict) -> list[dict]:
                 # Only then the theme button: furo keeps the theme a click
                 # chooses for the next pages of the context, and a page that
                 # loaded after a click would be checked in it, not in the mode's.
-                done = await asyncio.gather(*(finish(v, first) for v in checked))
+                done = await asyncio.gather(*(finish(v, interact) for v in checked))
                 await context.close()
                 return [
                     {"page": visit.name, "mode": mode, "visit": found}
