@@ -1,7 +1,9 @@
 """Whatever happened to the last build, the next one gives exactly what a clean
 build gives: after a build that changed nothing, after one chapter was touched,
-after a build that failed and was fixed, after one that was interrupted or that
-left a damaged record of itself, and under `make -j all`.
+after a build that failed and was fixed (a chapter's mistake, a social card
+that could not be drawn), after one that was interrupted or that left a
+damaged record of itself, after the book's mark changed, and under
+`make -j all`.
 
 The fixture book is built in this process (and, to be interrupted, in a
 process of its own); the PDF's case is the book's, through `make`.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,6 +37,7 @@ from conftest import (
     sphinxopts,
     tree,
 )
+from PIL import Image
 
 
 def assert_same_output(clean: Path, other: Path, what: str) -> None:
@@ -238,3 +242,50 @@ def test_make_j_all_links_the_downloads(pdf_build):
     page = BeautifulSoup((pdf_build.outdir / "html" / "index.html").read_bytes(), "lxml")
     links = {a.get_text(strip=True) for a in page.select(".book-downloads a")}
     assert links == {"ePub", "PDF"}
+
+
+def own_static(book: Path) -> Path:
+    """The fixture book's docs/_static as a copy of its own (a test may change it)."""
+    static = book / "docs" / "_static"
+    static.unlink()
+    shutil.copytree(ROOT / "docs" / "_static", static)
+    return static
+
+
+def test_a_card_that_cannot_be_drawn_stops_the_build_then_succeeds(tmp_path):
+    """The social cards are drawn by a process of their own while the pages
+    are written (book.web.cards): one it cannot draw is the build's error,
+    naming its file and why; the next build, the mistake mended, is a clean
+    build."""
+    book = copy_book(tmp_path)
+    mark = own_static(book) / "book-mark.png"
+    good = mark.read_bytes()
+    mark.write_bytes(b"not a picture")
+    failed = build(book, tmp_path)
+    assert failed.status != 0
+    assert any(
+        "a social card could not be drawn" in m and "_images/cards/" in m and "book-mark.png" in m
+        for m in failed.messages
+    ), failed.messages
+    mark.write_bytes(good)
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    clean = build(book, tmp_path / "clean")
+    assert_same_output(clean.outdir, built.outdir, "a build after a card could not be drawn")
+
+
+def test_a_new_mark_draws_every_card_again(tmp_path):
+    """Every card shows the book's mark: new bytes at the same path (which
+    Sphinx does not see as a change) draw them all again, as a clean build."""
+    book = copy_book(tmp_path)
+    mark = own_static(book) / "book-mark.png"
+    assert build(book, tmp_path).status == 0
+    before = {p.name for p in (tmp_path / "html" / "_images" / "cards").iterdir()}
+    with Image.open(mark) as image:
+        image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mark)
+    built = build(book, tmp_path)
+    assert built.status == 0, built
+    after = {p.name for p in (built.outdir / "_images" / "cards").iterdir()}
+    assert before and not before & after, "cards of the old mark are kept"
+    clean = build(book, tmp_path / "clean")
+    assert_same_output(clean.outdir, built.outdir, "a build after the mark changed")

@@ -26,7 +26,8 @@ The parts, in the order a build meets them:
     Setting the authors' words without changing one (a date that must not
     break at its hyphens).
 ``artwork``
-    The ePub's cover and the web edition's social cards, drawn at build time.
+    The ePub's cover and the web edition's social cards, drawn at build time
+    (Pillow only: the cards are drawn by it as a process of their own).
 ``web``, ``epub``, ``pdf``
     What shapes each edition: the web edition's pages and assets, the ePub
     builder, the LaTeX builder.
@@ -45,7 +46,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import (
-    artwork,
     chapters,
     checks,
     collector,
@@ -60,7 +60,7 @@ from . import (
     typography,
     web,
 )
-from .web import meta
+from .web import cards, meta
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -76,16 +76,18 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Before our html-page-context handlers: the 404 page's pathto() is its.
     app.setup_extension("notfound.extension")
     parts = (chapters, identity, fonts, editorial, indexing, matter, checks, glossary)
-    parts += (typography, artwork)
+    parts += (typography,)
     for part in (*parts, web, epub, pdf, collector):
         part.setup(app)
     # html-page-context, in this order:
     # 1. a chapter's og:type, and 2. its social card, into the page's metadata,
     app.connect("html-page-context", meta.before_opengraph, priority=OPENGRAPH - 100)
-    app.connect("html-page-context", artwork.add_card, priority=OPENGRAPH - 50)
+    app.connect("html-page-context", cards.add_card, priority=OPENGRAPH - 50)
     # 3. which sphinxext-opengraph writes as tags; 4. the tags it cannot know.
     app.connect("html-page-context", meta.after_opengraph, priority=OPENGRAPH + 100)
-    app.connect("build-finished", artwork.remove_stale_cards)
+    # At the end, the cards drawn beside the pages, then those no page names.
+    app.connect("build-finished", cards.finish_drawing, priority=400)
+    app.connect("build-finished", cards.remove_stale_cards)
     return {
         "version": "2.0",
         "env_version": 2,

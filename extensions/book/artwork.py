@@ -1,10 +1,14 @@
-"""The book's pictures, drawn at build time from its records: the ePub's cover and
-the social cards of the web edition.
+"""The book's pictures, drawn from its facts: the ePub's cover and the web
+edition's social cards.
 
 Both are PNGs drawn with Pillow (its own FreeType, from the lock) in faces
 found by name (`book.fonts`): the same fonts and the same Pillow give the same
 bytes on every machine, and no picture is kept in the repository, so none can
-disagree with the book's facts.
+disagree with the book's facts. This module draws only, from what it is
+given, and imports nothing of the book or of Sphinx: a build runs it as a
+process of its own to draw the cards while it writes the pages
+(`book.web.cards` says which cards, and names them; `book.epub` asks for the
+cover).
 
 The cover
     1600 × 2400 (2:3, the shape of a paperback and of reading systems'
@@ -16,19 +20,17 @@ The cover
 The social cards
     1200 × 630 (what Mastodon, Bluesky, Slack and Twitter's large card
     expect), one a page: the book's mark and name, the page's title and, for
-    a chapter, its author and date, on the book's paper colour. A card is
-    drawn again only when what it shows changes (its name carries a hash of
-    that), and is written whole or not at all.
+    a chapter, its author and date, on the book's paper colour.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import io
+import json
 import os
-import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,10 +38,8 @@ from typing import TYPE_CHECKING, Any
 import PIL
 from PIL import Image, ImageDraw, ImageFont
 
-from . import chapters, fonts, identity
-
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+    from book.identity import Book
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ SUBTITLE_SIZE, IMPRINT_SIZE = 68, 64
 TITLE_TOP, IMPRINT_BASELINE = 480, COVER_HEIGHT - 200
 
 
-def _cover_plan(book: identity.Book, faces: dict[str, Path]) -> list[tuple] | None:
+def _cover_plan(book: Book, faces: dict[str, Path]) -> list[tuple] | None:
     """Where each block of text goes: (lines, font, size, first baseline,
     leading, colour), and the rule's top as ("rule", y); None if nothing fits."""
     width = COVER_WIDTH - 2 * COVER_MARGIN
@@ -159,7 +159,7 @@ def _cover_plan(book: identity.Book, faces: dict[str, Path]) -> list[tuple] | No
     return None
 
 
-def cover(book: identity.Book, faces: dict[str, Path]) -> tuple[bytes, list[Line]]:
+def cover(book: Book, faces: dict[str, Path]) -> tuple[bytes, list[Line]]:
     """The cover as PNG bytes, and the lines of text drawn on it.
 
     ``faces``: the files of the ``title`` (bold serif), ``subtitle`` (italic
@@ -192,21 +192,6 @@ def cover(book: identity.Book, faces: dict[str, Path]) -> tuple[bytes, list[Line
     return png_bytes(image), drawn
 
 
-def cover_alt(book: identity.Book) -> str:
-    """What the cover says, for the reader who cannot see it."""
-    subtitle = f": {book.subtitle}" if book.subtitle else ""
-    return f"{book.title}{subtitle}, by {chapters.names(book.author_names)}. {book.imprint}."
-
-
-def cover_faces(app: Sphinx) -> dict[str, Path] | None:
-    """The cover's faces, or None after a warning naming what is missing."""
-    main = fonts.require(app, "main", "Bold", "Italic")
-    sans = fonts.require(app, "sans", "Regular")
-    if main is None or sans is None:
-        return None
-    return {"title": main["Bold"], "subtitle": main["Italic"], "sans": sans["Regular"]}
-
-
 # -- The social cards ------------------------------------------------------------------------
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -219,18 +204,6 @@ CARD_STYLE = (
     PIL.__version__,
 )
 CARD_FOLDER = "_images/cards"
-
-
-def card_facts(app: Sphinx, pagename: str, context: dict[str, Any]) -> dict[str, str]:
-    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title", "") or ""))
-    chapter = chapters.get(app.env, pagename)
-    byline = ""
-    if chapter is not None and chapter.author and chapter.date_text:
-        byline = f"{chapter.author} · {chapter.date_text}"
-    elif pagename == app.config.root_doc:
-        book = identity.book(app.env)
-        title, byline = book.title, book.subtitle
-    return {"book": app.config.project, "title": title, "byline": byline}
 
 
 @functools.cache
@@ -293,11 +266,6 @@ def _draw(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> Image.Im
     return image
 
 
-def card_name(pagename: str, facts: dict[str, str]) -> str:
-    digest = hashlib.sha1(repr((CARD_STYLE, facts)).encode(), usedforsecurity=False)
-    return f"{pagename.replace('/', '-')}-{digest.hexdigest()[:8]}.png"
-
-
 def is_whole_png(path: Path) -> bool:
     """A PNG that was written to its end (its last chunk is IEND)."""
     try:
@@ -310,55 +278,21 @@ def is_whole_png(path: Path) -> bool:
         return False
 
 
-def add_card(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree
-) -> None:
-    """Put the page's card into its metadata, as ``og:image``, before
-    sphinxext-opengraph reads it; draw it if it is not there whole."""
-    if app.builder.name != "html" or doctree is None or context.get("meta") is None:
-        return
-    faces = card_faces(app)
-    if faces is None:
-        return
-    facts = card_facts(app, pagename, context)
-    name = card_name(pagename, facts)
-    path = Path(app.outdir) / CARD_FOLDER / name
-    if not is_whole_png(path):
-        write_atomically(path, card(facts, Path(app.srcdir) / app.config.book_mark, faces))
-    alt = facts["title"] + (f", by {facts['byline']}" if facts["byline"] else "")
-    context["meta"] = {
-        **context["meta"],
-        # Relative to the root of the book; sphinxext-opengraph prefixes it
-        # with ogp_site_url (the canonical address on Read the Docs).
-        "og:image": f"{CARD_FOLDER}/{name}",
-        "og:image:alt": alt,
-        "og:image:width": str(CARD_WIDTH),
-        "og:image:height": str(CARD_HEIGHT),
-    }
+def draw_cards(job: dict[str, Any]) -> None:
+    """Draw the cards of ``job`` (the mark, the faces, and each card's facts
+    and file) and write each whole. Stops when the build that asked is gone:
+    nobody would name the rest."""
+    mark, faces = Path(job["mark"]), {role: Path(path) for role, path in job["faces"].items()}
+    for facts, path in job["cards"]:
+        if os.getppid() != job["build"]:
+            return
+        try:
+            write_atomically(Path(path), card(facts, mark, faces))
+        except Exception as error:
+            raise SystemExit(f"{path}: {type(error).__name__}: {error}") from error
 
 
-def card_faces(app: Sphinx) -> dict[str, Path] | None:
-    faces = fonts.require(app, "cards", "Bold", "Book")
-    return None if faces is None else {"bold": faces["Bold"], "regular": faces["Book"]}
-
-
-def remove_stale_cards(app: Sphinx, exception: Exception | None) -> None:
-    """A card whose page changed is drawn under a new name; the old one goes,
-    so that the folder holds what a clean build writes: the cards the pages
-    name."""
-    folder = Path(app.outdir) / CARD_FOLDER
-    if exception is not None or app.builder.name != "html" or not folder.is_dir():
-        return
-    named = re.compile(re.escape(CARD_FOLDER) + r"/([^\"/]+\.png)")
-    wanted = {
-        name
-        for page in Path(app.outdir).rglob("*.html")
-        for name in named.findall(page.read_text(encoding="utf-8", errors="replace"))
-    }
-    for path in folder.iterdir():
-        if path.name not in wanted:
-            path.unlink()
-
-
-def setup(app: Sphinx) -> None:
-    app.add_config_value("book_mark", "_static/book-mark.png", "html", types=[str])
+if __name__ == "__main__":
+    # `python -P artwork.py < JOB`: a build's cards, drawn in a process of their
+    # own while the build writes its pages (book.web.cards).
+    draw_cards(json.load(sys.stdin))

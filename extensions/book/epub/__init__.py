@@ -46,7 +46,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
-from .. import artwork, chapters, identity
+from .. import artwork, chapters, fonts, identity
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -169,7 +169,7 @@ class BookEpubBuilder(Epub3Builder):
             f'lang="{lang}" xml:lang="{lang}">'
         )
         if pagename == Path(self.coverpage_name).stem:
-            addctx["cover_alt"] = artwork.cover_alt(identity.book(self.env))
+            addctx["cover_alt"] = cover_alt(identity.book(self.env))
         super().handle_page(pagename, addctx, *args, **kwargs)
 
     def handle_finish(self) -> None:
@@ -188,7 +188,7 @@ class BookEpubBuilder(Epub3Builder):
         # a cover page left by an earlier build would be listed twice.
         (self.outdir / self.coverpage_name).unlink(missing_ok=True)
         # The cover image must exist before content.opf lists the files.
-        faces = artwork.cover_faces(self._app)
+        faces = cover_faces(self._app)
         if faces is not None:
             try:
                 png, _lines = artwork.cover(identity.book(self.env), faces)
@@ -284,6 +284,21 @@ def add_static_files(app: Sphinx) -> None:
     if app.builder.name == "epub":
         static = os.path.relpath(HERE / "static", app.confdir)
         app.config.html_static_path = [*app.config.html_static_path, static]
+
+
+def cover_alt(book: identity.Book) -> str:
+    """What the cover says, for the reader who cannot see it."""
+    subtitle = f": {book.subtitle}" if book.subtitle else ""
+    return f"{book.title}{subtitle}, by {chapters.names(book.author_names)}. {book.imprint}."
+
+
+def cover_faces(app: Sphinx) -> dict[str, Path] | None:
+    """The cover's faces, or None after a warning naming what is missing."""
+    main = fonts.require(app, "main", "Bold", "Italic")
+    sans = fonts.require(app, "sans", "Regular")
+    if main is None or sans is None:
+        return None
+    return {"title": main["Bold"], "subtitle": main["Italic"], "sans": sans["Regular"]}
 
 
 def setup(app: Sphinx) -> None:

@@ -16,7 +16,8 @@
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * `template_cache`: furo's templates compiled once, not in every build;
-* the social cards are drawn by `book.artwork`.
+* `cards`: each page's social card, drawn (by `book.artwork`) beside the
+  pages.
 
 The order of the ``html-page-context`` handlers is written once, in
 `book.setup`.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from . import (
+    cards,
     downloads,
     navigation,
     output,
@@ -68,6 +70,7 @@ def setup(app: Sphinx) -> None:
     # deferred, so it never holds up the page.
     app.add_js_file("previews.js", defer="defer")
     reading_time.setup(app)
+    cards.setup(app)
     downloads.setup(app)
     sitemap.setup(app)
     output.setup(app)

@@ -22,7 +22,7 @@ what the last build left. Four things it trusts can be wrong:
   the search index keeps, for every word only a removed document had, an
   empty entry: those go too (Sphinx 9.0; drop `drop_words_of_no_page` once
   its IndexBuilder.prune removes them itself).
-* The social cards of pages whose facts changed (`book.artwork` removes them).
+* The social cards of pages whose facts changed (`book.web.cards` removes them).
 """
 
 from __future__ import annotations
