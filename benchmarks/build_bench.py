@@ -247,7 +247,7 @@ PARTS = {
         "  rendering the pages (templates)"
     ),
     ("furo/__init__.py", "_compute_navigation_tree"): "    furo: the sidebar's global toctree",
-    ("book/artwork.py", "add_card"): "    ours: the social cards (one PNG a page)",
+    ("book/web/cards.py", "add_card"): "    ours: the social cards (one PNG a page)",
     ("sphinx/search/__init__.py", "IndexBuilder.feed"): "  the search index (every word)",
     ("sphinx/builders/html/__init__.py", "StandaloneHTMLBuilder.write_genindex"): (
         "  the general index"
@@ -319,24 +319,32 @@ def environment() -> dict[str, str]:
 
 
 def bytecode(env: dict[str, str]) -> str:
-    """Whether the builds find Sphinx's modules compiled, or compile every
-    module of Sphinx, docutils, MyST… from source at every start."""
+    """Whether the builds find Sphinx's modules and the book's extension
+    compiled, or compile them from source at every start."""
     probe = (
-        "import importlib.util, pathlib, sphinx.application as m;"
-        "print(pathlib.Path(importlib.util.cache_from_source(m.__file__)).exists())"
+        "import importlib.util, pathlib, sys, sphinx.application as m;"
+        "print(*(pathlib.Path(importlib.util.cache_from_source(f)).exists()"
+        " for f in (m.__file__, sys.argv[1])))"
     )
+    extension = str(ROOT / "extensions" / "book" / "__init__.py")
     cached = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False
-    ).stdout.strip()
-    if cached == "True":
-        return "cached"
-    if env.get("PYTHONDONTWRITEBYTECODE"):
-        return (
-            "NOT cached: the environment has no .pyc files and PYTHONDONTWRITEBYTECODE is "
-            "set, so every build compiles each module it imports (install with "
-            "UV_COMPILE_BYTECODE=1, or see --bytecode-cache)"
-        )
-    return "cached on first use (__pycache__ written beside the modules)"
+        [sys.executable, "-c", probe, extension], env=env, capture_output=True, text=True
+    ).stdout.split()
+    cached = [*cached, "False", "False"][:2]  # a failed probe: not cached
+    if not env.get("PYTHONDONTWRITEBYTECODE"):
+        return "cached (__pycache__ written beside the modules on first use)"
+    if cached == ["True", "True"]:
+        return "cached (compiled at install: `make venv`)"
+    missing = [
+        what
+        for what, found in zip(("Sphinx", "the book's extension"), cached, strict=True)
+        if found != "True"
+    ]
+    return (
+        f"NOT cached for {' and '.join(missing)}: PYTHONDONTWRITEBYTECODE is set, so every "
+        "build compiles each of their modules it imports (run `make venv`, or see "
+        "--bytecode-cache)"
+    )
 
 
 def versions() -> dict[str, str]:
