@@ -14,7 +14,6 @@ the drawing can fail on it with a message that names neither.
 
 from __future__ import annotations
 
-import functools
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,23 +37,50 @@ def font_file(family: str, style: str | None = None) -> Path | None:
     return files[0] if files else None
 
 
-@functools.cache
+#: fc-list's answer for every installed face: asked once a process, when a
+#: build begins (it runs while the build reads the chapters), read when an
+#: edition first needs a face.
+_FC_LIST = ["fc-list", "--format", "%{file}\t%{family[0]}\t%{style[0]}\n"]
+_asked: subprocess.Popen | None = None
+_installed: list[tuple[str, str, str]] | None = None  # (family, style, file)
+
+
+def ask(*_args) -> None:
+    """Start fontconfig's listing of the installed faces, unless it is known."""
+    global _asked
+    if _installed is None and _asked is None and shutil.which("fc-list") is not None:
+        _asked = subprocess.Popen(
+            _FC_LIST, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+
+
+def _listing() -> list[tuple[str, str, str]]:
+    global _asked, _installed
+    if _installed is None:
+        ask()
+        listed = _asked.communicate()[0].splitlines() if _asked is not None else []
+        _asked = None
+        _installed = [
+            (parts[1], parts[2], parts[0])
+            for parts in (line.split("\t") for line in listed)
+            if len(parts) == 3
+        ]
+    return _installed
+
+
 def _faces(family: str) -> tuple[tuple[str, Path], ...]:
-    """Every installed face of a family: (its style, its file), from one
-    ``fc-list`` (a build asks for several styles of a family)."""
-    if shutil.which("fc-list") is None:
-        return ()
-    listed = subprocess.run(
-        ["fc-list", "--format", "%{file}\t%{family[0]}\t%{style[0]}\n", f":family={family}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.splitlines()
+    """Every installed face of a family: (its style, its file)."""
     return tuple(
-        (parts[2], Path(parts[0]))
-        for parts in (line.split("\t") for line in listed)
-        if len(parts) == 3 and parts[1] == family and Path(parts[0]).is_file()
+        (style, Path(path))
+        for face_family, style, path in _listing()
+        if face_family == family and Path(path).is_file()
     )
+
+
+def _read_the_answer(app: Sphinx, exception: Exception | None) -> None:
+    """A build that needed no face leaves no listing unread."""
+    if _asked is not None:
+        _listing()
 
 
 def require(app: Sphinx, role: str, *styles: str) -> dict[str | None, Path] | None:
@@ -88,3 +114,5 @@ def require(app: Sphinx, role: str, *styles: str) -> dict[str | None, Path] | No
 
 def setup(app: Sphinx) -> None:
     app.add_config_value("book_fonts", {}, "env", types=[dict])
+    app.connect("builder-inited", ask)
+    app.connect("build-finished", _read_the_answer)
