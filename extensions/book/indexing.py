@@ -191,10 +191,14 @@ def _one_pass(entries: list[Entry]) -> re.Pattern:
     if None in firsts:
         return re.compile(_WORD_START + "(?:" + "|".join(words) + r")(?!\w)", flags)
     groups: dict[str, list[str]] = {}
+    keys: dict[str, str] = {}  # a first character: its group's
     for word, first in zip(words, firsts, strict=True):
         # Characters the matcher takes for one another (case ignored) share a group.
-        key = next((k for k in groups if re.fullmatch(re.escape(k), first, flags)), first)
-        groups.setdefault(key, []).append(word[1:])
+        if first not in keys:
+            keys[first] = next(
+                (k for k in groups if re.fullmatch(re.escape(k), first, flags)), first
+            )
+        groups.setdefault(keys[first], []).append(word[1:])
     body = "|".join(f"{re.escape(k)}(?:{'|'.join(rests)})" for k, rests in groups.items())
     return re.compile(_WORD_START + "(?:" + body + r")(?!\w)", flags)
 
