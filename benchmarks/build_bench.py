@@ -17,7 +17,8 @@ Measured side by side, in one run, on this machine:
   ``-j auto``, and incrementally; the baseline, serial, for comparison.
 
 Each figure is the median of ``--repeat`` runs (wall-clock seconds, and the
-CPU seconds of the build's processes). The table and the goals (`GOALS`) are
+CPU seconds of the build's processes); the cold builds of the book and of
+the baseline take turns, run after run. The table and the goals (`GOALS`) are
 printed, and everything is saved as JSON (``--out``). This is a measurement,
 not a test: ``make test`` does not run it.
 
@@ -116,24 +117,33 @@ def sphinx(
 def measure(cmd, env, repeat, fresh: Path | None = None, before=None) -> Timing:
     """Median of ``repeat`` runs; ``fresh`` is removed before each (a cold
     build), ``before`` is called before each (to touch a chapter)."""
-    walls, cpus, log = [], [], ""
+    return side_by_side({"": (cmd, fresh, before)}, env, repeat)[""]
+
+
+def side_by_side(builds: dict, env, repeat) -> dict[str, Timing]:
+    """Each of ``builds`` (name: command, ``fresh``, ``before``) run in turn,
+    ``repeat`` rounds: this machine's speed drifts by a third within minutes,
+    so figures that are compared are measured over the same minutes."""
+    walls, cpus, logs = {n: [] for n in builds}, {n: [] for n in builds}, {}
     for _ in range(repeat):
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
-        if before is not None:
-            before()
-        wall, cpu, log = run(cmd, env)
-        walls.append(wall)
-        cpus.append(cpu)
-    written = len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", log, re.MULTILINE))
-    warnings = len(re.findall(r"WARNING|ERROR", log))
-    return Timing(
-        wall=statistics.median(walls),
-        cpu=statistics.median(cpus),
-        runs=[round(w, 3) for w in walls],
-        written=written,
-        warnings=warnings,
-    )
+        for name, (cmd, fresh, before) in builds.items():
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+            if before is not None:
+                before()
+            wall, cpu, logs[name] = run(cmd, env)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    return {
+        name: Timing(
+            wall=statistics.median(walls[name]),
+            cpu=statistics.median(cpus[name]),
+            runs=[round(w, 3) for w in walls[name]],
+            written=len(re.findall(r"^writing output\.\.\. \[\s*\d+%\] ", logs[name], re.M)),
+            warnings=len(re.findall(r"WARNING|ERROR", logs[name])),
+        )
+        for name in builds
+    }
 
 
 def touch(path: Path):
@@ -419,11 +429,20 @@ def main(argv: list[str] | None = None) -> int:
     figures["sphinx_startup"] = measure(
         [sys.executable, "-m", "sphinx", "--version"], env, args.repeat
     )
-    figures["html_cold"] = measure(html_cmd, env, args.repeat, fresh=book)
-    figures["html_incremental"] = measure(html_cmd, env, args.repeat, before=touch(chapter))
+    figures |= side_by_side(
+        {"html_cold": (html_cmd, book, None), "plain_cold": (plain_cmd, plain, None)},
+        env,
+        args.repeat,
+    )
+    figures |= side_by_side(
+        {
+            "html_incremental": (html_cmd, None, touch(chapter)),
+            "plain_incremental": (plain_cmd, None, touch(chapter)),
+        },
+        env,
+        args.repeat,
+    )
     figures["html_no_change"] = measure(html_cmd, env, args.repeat)
-    figures["plain_cold"] = measure(plain_cmd, env, args.repeat, fresh=plain)
-    figures["plain_incremental"] = measure(plain_cmd, env, args.repeat, before=touch(chapter))
     # Speed never at the price of stale output: the pages and the search
     # index after those rebuilds, byte for byte against a clean build's.
     clean = work / "book-clean" / "out"
