@@ -3,10 +3,12 @@
 
 What a card shows are its page's facts: the book's name, the page's title
 and, for a chapter, its author and date (the front page: the book's title and
-subtitle). A card's file is named by its page and a hash of its facts and of
-the drawing (`book.artwork.CARD_STYLE`), so a card is drawn again only when
-what it shows changes; a card no page names any more is removed, so the
-folder holds what a clean build writes.
+subtitle). A card's file is named by its page and a hash of its facts and
+of what draws them (`book.artwork` and its Pillow, the book's mark, the
+faces), so a card is drawn again only when one of those changes; a new mark
+at the same path writes every page again (Sphinx would not see it); a card
+no page names any more is removed, so the folder holds what a clean build
+writes.
 
 Drawing is most of what a card costs (a cold build spent a tenth of its time
 on it), and needs nothing of the build but the facts: when the first page is
