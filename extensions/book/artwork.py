@@ -196,14 +196,14 @@ def cover(book: Book, faces: dict[str, Path]) -> tuple[bytes, list[Line]]:
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 PAPER, INK, TEXT, MUTED = "#fbf8f1", "#24324a", "#1f2328", "#555b66"
-#: What the drawing depends on besides a card's facts: this module and the
-#: Pillow that runs it. Part of every card's name, so that a change to either
-#: draws every card again (a card already drawn is otherwise kept).
+#: What the drawing depends on besides a card's facts and what it is given:
+#: this module and the Pillow that runs it. Part of every card's name
+#: (`book.web.cards`), so that a change to either draws every card again (a
+#: card already drawn is otherwise kept).
 CARD_STYLE = (
     hashlib.sha1(Path(__file__).read_bytes(), usedforsecurity=False).hexdigest(),
     PIL.__version__,
 )
-CARD_FOLDER = "_images/cards"
 
 
 @functools.cache
