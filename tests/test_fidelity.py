@@ -93,3 +93,17 @@ def test_no_code_block_keeps_a_line_number_gutter(chapter: Chapter, html):
         lines = [line.strip() for line in pre.get_text().splitlines() if line.strip()]
         gutter = [line for line in lines if line.isdigit()]
         assert len(gutter) < 2, f"{chapter.slug}: a code block keeps a gutter: {lines[:5]}"
+
+
+def test_the_builds_check_reads_an_accent_however_it_was_typed():
+    """The build's own check (book.checks.fidelity) compares words composed
+    (NFC): "é" typed as one character or as "e" and a combining accent is the
+    same word, on either side; a word changed is still a change."""
+    from book.checks.fidelity import Word, compare
+
+    composed = [Word("café", 1), Word("naïve", 1)]
+    decomposed = [Word("cafe\u0301", 3), Word("nai\u0308ve", 3)]
+    assert compare(composed, decomposed, "") == []
+    assert compare(decomposed, composed, "") == []
+    changed = [Word("cafe", 3), Word("naïve", 3)]
+    assert compare(composed, changed, "") == [("changed", 1, 3, "'café' into 'cafe'")]

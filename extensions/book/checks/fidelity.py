@@ -117,8 +117,14 @@ def _ancestors(node: nodes.Node, stop: nodes.Node | None = None):
         parent = parent.parent
 
 
-def _same(word: str) -> str:
-    return unicodedata.normalize("NFC", word)
+def _same(words: list[Word]) -> list[str]:
+    """The words' texts, each in NFC (composed accents: "é" is "é" however it
+    was typed). A text in NFC as a whole is so word by word (they are split at
+    spaces, which nothing composes with): one check, not one a word."""
+    texts = [w.text for w in words]
+    if unicodedata.is_normalized("NFC", " ".join(texts)):
+        return texts
+    return [unicodedata.normalize("NFC", text) for text in texts]
 
 
 def compare(
@@ -131,8 +137,7 @@ def compare(
         w.text for w in received[: len(title_words)]
     ] != title_words:
         written = written[len(title_words) :]  # the title is the editors'
-    a = [_same(w.text) for w in received]
-    b = [_same(w.text) for w in written]
+    a, b = _same(received), _same(written)
     if a == b:
         return []
     out = []
