@@ -212,8 +212,9 @@ def _face(path: Path, size: int) -> ImageFont.FreeTypeFont:
 
 
 @functools.cache
-def _logo(mark: Path, _version: int | None = None) -> Image.Image:
-    """The book's mark, as every card shows it (read once per version of the file)."""
+def _logo(mark: Path) -> Image.Image:
+    """The book's mark, as every card shows it (read once: the drawing process
+    lives for one build)."""
     with Image.open(mark) as source:
         return source.convert("RGBA").resize((80, 80), Image.Resampling.LANCZOS)
 
@@ -227,7 +228,7 @@ def card(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> bytes:
     (`_palette`), and every card is drawn in them: the same bytes for the
     same card whatever was drawn before it, in half the time."""
     image = _draw(facts, mark, faces)
-    palette = _palette(mark, mark.stat().st_mtime_ns, tuple(sorted(faces.items())))
+    palette = _palette(mark, tuple(sorted(faces.items())))
     return png_bytes(image.quantize(palette=palette, dither=Image.Dither.NONE))
 
 
@@ -236,7 +237,7 @@ _EVERY_PART = {"book": "Book", "title": "A title", "byline": "An author · 1 Jan
 
 
 @functools.cache
-def _palette(mark: Path, _version: int, faces: tuple[tuple[str, Path], ...]) -> Image.Image:
+def _palette(mark: Path, faces: tuple[tuple[str, Path], ...]) -> Image.Image:
     image = _draw(_EVERY_PART, mark, dict(faces))
     return image.quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 
@@ -245,7 +246,7 @@ def _draw(facts: dict[str, str], mark: Path, faces: dict[str, Path]) -> Image.Im
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     left, width = 80, CARD_WIDTH - 160
-    logo = _logo(mark, mark.stat().st_mtime_ns)
+    logo = _logo(mark)
     image.paste(logo, (left, 64), logo)
     if facts["title"] != facts["book"]:  # the front page's title is the name
         font = _face(faces["regular"], 30)

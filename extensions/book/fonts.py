@@ -32,7 +32,9 @@ def font_file(family: str, style: str | None = None) -> Path | None:
     not ``fc-match``, which answers with a substitute), or None. Without a
     style: any face of the family."""
     files = sorted(
-        path for face_style, path in _faces(family) if style is None or face_style == style
+        Path(path)
+        for face_family, face_style, path in _listing()
+        if face_family == family and (style is None or face_style == style) and Path(path).is_file()
     )
     return files[0] if files else None
 
@@ -66,15 +68,6 @@ def _listing() -> list[tuple[str, str, str]]:
             if len(parts) == 3
         ]
     return _installed
-
-
-def _faces(family: str) -> tuple[tuple[str, Path], ...]:
-    """Every installed face of a family: (its style, its file)."""
-    return tuple(
-        (style, Path(path))
-        for face_family, style, path in _listing()
-        if face_family == family and Path(path).is_file()
-    )
 
 
 def _read_the_answer(app: Sphinx, exception: Exception | None) -> None:

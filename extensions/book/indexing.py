@@ -120,7 +120,7 @@ def _parse(path: Path, slugs: set[str]) -> Index:
             flags = re.IGNORECASE if fields.get("ignore_case") else 0
             alternatives = longest_first(fields["words"])
             try:
-                words = re.compile(_WORD_START + "(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+                words = _whole_words("|".join(alternatives), flags)
             except re.error as error:
                 _warn(path, line, f"{name!r}: a word is not a valid regular expression: {error}")
                 continue
@@ -189,7 +189,7 @@ def _one_pass(entries: list[Entry]) -> re.Pattern:
     words = longest_first([word for entry in entries for word in entry.alternatives])
     firsts = [_first_character(word) for word in words]
     if None in firsts:
-        return re.compile(_WORD_START + "(?:" + "|".join(words) + r")(?!\w)", flags)
+        return _whole_words("|".join(words), flags)
     groups: dict[str, list[str]] = {}
     keys: dict[str, str] = {}  # a first character: its group's
     for word, first in zip(words, firsts, strict=True):
@@ -200,7 +200,12 @@ def _one_pass(entries: list[Entry]) -> re.Pattern:
             )
         groups.setdefault(keys[first], []).append(word[1:])
     body = "|".join(f"{re.escape(k)}(?:{'|'.join(rests)})" for k, rests in groups.items())
-    return re.compile(_WORD_START + "(?:" + body + r")(?!\w)", flags)
+    return _whole_words(body, flags)
+
+
+def _whole_words(alternatives: str, flags: int) -> re.Pattern:
+    """``alternatives`` (``word|word…``) matched as whole words only."""
+    return re.compile(_WORD_START + "(?:" + alternatives + r")(?!\w)", flags)
 
 
 def longest_first(words: list[str]) -> list[str]:

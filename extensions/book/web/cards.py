@@ -46,10 +46,11 @@ CARD_FOLDER = "_images/cards"
 
 @dataclass
 class Drawing:
-    """One build's cards: each page's card name, and the process drawing the
-    cards not yet on disk (None: there were none)."""
+    """One build's cards: each page's card (its file's name, and what it
+    shows), and the process drawing the cards not yet on disk (None: there
+    were none)."""
 
-    names: dict[str, str] = field(default_factory=dict)
+    cards: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
 
@@ -105,7 +106,8 @@ def start_drawing(app: Sphinx) -> Drawing:
     todo = []
     for pagename in sorted(app.env.found_docs):
         facts = card_facts(app, pagename)
-        drawing.names[pagename] = name = card_name(pagename, facts, style)
+        name = card_name(pagename, facts, style)
+        drawing.cards[pagename] = name, facts
         path = Path(app.outdir) / CARD_FOLDER / name
         if not artwork.is_whole_png(path):
             todo.append((facts, str(path)))
@@ -139,12 +141,12 @@ def add_card(
         return
     # The first page is written in the build's own process (also with -j): the
     # drawing starts there, once, and the processes that write the other pages
-    # inherit the names.
+    # inherit the cards.
     if (drawing := _drawings.get(app)) is None:
         drawing = _drawings[app] = start_drawing(app)
-    if (name := drawing.names.get(pagename)) is None:
+    if pagename not in drawing.cards:
         return
-    facts = card_facts(app, pagename)
+    name, facts = drawing.cards[pagename]
     alt = facts["title"] + (f", by {facts['byline']}" if facts["byline"] else "")
     context["meta"] = {
         **context["meta"],
