@@ -12,15 +12,13 @@ own (build_books.py), beside the other tests.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from background import early
+from build_books import in_a_process
 from conftest import FIXTURES, Built, build_book, copy_book
 
 CASES_DIR = FIXTURES / "bad_input"
@@ -202,13 +200,7 @@ def builds(where: Path) -> dict[str, tuple[Path, Built]]:
     """Every case read once ("clean" is the fixture book as it is)."""
     names = ["clean", *CASES]
     books = [make_book(case, where) for case in names]
-    jobs = [[str(book), "dummy"] for book in books]
-    result = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("build_books.py")), json.dumps(jobs)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-6000:]
-    built = [Built(**{**b, "outdir": Path(b["outdir"])}) for b in json.loads(result.stdout)]
+    built = in_a_process([(book, "dummy") for book in books])
     return {name: (book, b) for name, book, b in zip(names, books, built, strict=True)}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from book.checks.fidelity import Word, compare
 from bs4 import BeautifulSoup
 from conftest import CHAPTERS, ROOT, Chapter, require
 from fidelity import (
@@ -99,8 +100,6 @@ def test_the_builds_check_reads_an_accent_however_it_was_typed():
     """The build's own check (book.checks.fidelity) compares words composed
     (NFC): "é" typed as one character or as "e" and a combining accent is the
     same word, on either side; a word changed is still a change."""
-    from book.checks.fidelity import Word, compare
-
     composed = [Word("café", 1), Word("naïve", 1)]
     decomposed = [Word("cafe\u0301", 3), Word("nai\u0308ve", 3)]
     assert compare(composed, decomposed, "") == []
