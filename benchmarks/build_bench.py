@@ -257,7 +257,7 @@ PARTS = {
         "  rendering the pages (templates)"
     ),
     ("furo/__init__.py", "_compute_navigation_tree"): "    furo: the sidebar's global toctree",
-    ("book/web/cards.py", "add_card"): "    ours: the social cards (one PNG a page)",
+    ("book/web/cards.py", "add_card"): "    ours: the social cards (named here, drawn apart)",
     ("sphinx/search/__init__.py", "IndexBuilder.feed"): "  the search index (every word)",
     ("sphinx/builders/html/__init__.py", "StandaloneHTMLBuilder.write_genindex"): (
         "  the general index"
