@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from book.checks.fidelity import Word, compare
+from book.checks.fidelity import Words, compare
 from bs4 import BeautifulSoup
 from conftest import CHAPTERS, ROOT, Chapter, require
 from fidelity import (
@@ -100,9 +100,9 @@ def test_the_builds_check_reads_an_accent_however_it_was_typed():
     """The build's own check (book.checks.fidelity) compares words composed
     (NFC): "é" typed as one character or as "e" and a combining accent is the
     same word, on either side; a word changed is still a change."""
-    composed = [Word("café", 1), Word("naïve", 1)]
-    decomposed = [Word("cafe\u0301", 3), Word("nai\u0308ve", 3)]
+    composed = Words(["café", "naïve"], [1, 1])
+    decomposed = Words(["cafe\u0301", "nai\u0308ve"], [3, 3])
     assert compare(composed, decomposed, "") == []
     assert compare(decomposed, composed, "") == []
-    changed = [Word("cafe", 3), Word("naïve", 3)]
+    changed = Words(["cafe", "naïve"], [3, 3])
     assert compare(composed, changed, "") == [("changed", 1, 3, "'café' into 'cafe'")]

@@ -60,19 +60,30 @@ _HIDDEN = (addnodes.only, nodes.raw)
 SHOWN = 3
 
 
-class Word(NamedTuple):
-    text: str
-    line: int
+class Words(NamedTuple):
+    """A text's words, and the line of each: two lists side by side (a pair a
+    word would be some 30,000 objects a build, for the few messages that need
+    a line)."""
+
+    texts: list[str]
+    lines: list[int]
+
+    def line(self, at: int) -> int:
+        """The line of the word at ``at`` (or of the last word; 1 if none)."""
+        return self.lines[min(at, len(self.lines) - 1)] if self.lines else 1
 
 
-def received_words(text: str) -> list[Word]:
+def received_words(text: str) -> Words:
     """The words of a received text, its list markers and gutters left aside."""
-    out = []
+    texts: list[str] = []
+    lines: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if _GUTTER.match(line):
             continue
-        out += [Word(w, number) for w in _LIST_MARKER.sub(" ", line, count=1).split()]
-    return out
+        words = _LIST_MARKER.sub(" ", line, count=1).split()
+        texts += words
+        lines += [number] * len(words)
+    return Words(texts, lines)
 
 
 def _line_of(node: nodes.Node) -> int:
@@ -83,11 +94,12 @@ def _line_of(node: nodes.Node) -> int:
     return 0
 
 
-def author_words(doctree: nodes.document) -> list[Word]:
+def author_words(doctree: nodes.document) -> Words:
     """The author's words of a chapter's doctree, block by block (a block's
     inline text runs together; blocks are apart), a note's marker glued to
     the word before it."""
-    out: list[Word] = []
+    texts: list[str] = []
+    lines: list[int] = []
     for block in doctree.findall(nodes.TextElement):
         if isinstance(block, (nodes.Inline, *_NOT_TEXT)):
             continue
@@ -106,8 +118,10 @@ def author_words(doctree: nodes.document) -> list[Word]:
             pieces.append((str(node), _line_of(node)))
         text = "".join(piece for piece, _line in pieces)
         line = next((ln for _piece, ln in pieces if ln), _line_of(block))
-        out += [Word(w, line) for w in text.split()]
-    return out
+        words = text.split()
+        texts += words
+        lines += [line] * len(words)
+    return Words(texts, lines)
 
 
 def _ancestors(node: nodes.Node, stop: nodes.Node | None = None):
@@ -117,34 +131,30 @@ def _ancestors(node: nodes.Node, stop: nodes.Node | None = None):
         parent = parent.parent
 
 
-def _same(words: list[Word]) -> list[str]:
-    """The words' texts, each in NFC (composed accents: "é" is "é" however it
-    was typed). A text in NFC as a whole is so word by word (they are split at
+def _same(texts: list[str]) -> list[str]:
+    """The words, each in NFC (composed accents: "é" is "é" however it was
+    typed). A text in NFC as a whole is so word by word (they are split at
     spaces, which nothing composes with): one check, not one a word."""
-    texts = [w.text for w in words]
     if unicodedata.is_normalized("NFC", " ".join(texts)):
         return texts
     return [unicodedata.normalize("NFC", text) for text in texts]
 
 
-def compare(
-    received: list[Word], written: list[Word], title: str
-) -> list[tuple[str, int, int, str]]:
+def compare(received: Words, written: Words, title: str) -> list[tuple[str, int, int, str]]:
     """The differences, as ``(kind, received line, chapter line, words)``: kind
     "lost", "added" or "changed"."""
     title_words = title.split()
-    if [w.text for w in written[: len(title_words)]] == title_words and [
-        w.text for w in received[: len(title_words)]
-    ] != title_words:
-        written = written[len(title_words) :]  # the title is the editors'
-    a, b = _same(received), _same(written)
+    skip = len(title_words)
+    if written.texts[:skip] == title_words and received.texts[:skip] != title_words:
+        # the title is the editors'
+        written = Words(written.texts[skip:], written.lines[skip:])
+    a, b = _same(received.texts), _same(written.texts)
     if a == b:
         return []
     out = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        here = written[min(j1, len(written) - 1)].line if written else 1
-        there = received[min(i1, len(received) - 1)].line if received else 1
+        here, there = written.line(j1), received.line(i1)
         if tag == "delete":
             out.append(("lost", there, here, " ".join(a[i1:i2])))
         elif tag == "insert":
