@@ -127,7 +127,9 @@ class AnchorFirstUses(SphinxTransform):
             target_id = anchor_id(key)
             entry = [(*entry[0][:2], target_id, *entry[0][3:])]
             at = xref.parent.index(xref)
-            xref.parent.insert(at, nodes.target("", "", ids=[target_id]))
+            target = nodes.target("", "", ids=[target_id])
+            target.referenced = True  # by the index and the glossary's "Used in"
+            xref.parent.insert(at, target)
             xref.parent.insert(at, _index(entry, xref))
             uses[key] = target_id
         if uses:

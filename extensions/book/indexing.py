@@ -230,41 +230,46 @@ class ApplyIndex(SphinxTransform):
         self.env.note_dependency(str(index.path))
         wanted = [e for e in index.entries if e.chapters is None or chapter.slug in e.chapters]
         with_words = [entry for entry in wanted if entry.words is not None]
+        texts = self._texts()
         if with_words:
-            self._mark_words(_one_pass(with_words), with_words)
-        self._mark_passages(chapter, wanted, index.path)
+            self._mark_words(_one_pass(with_words), with_words, texts)
+        self._mark_passages(chapter, wanted, index.path, texts)
         self._mark_see(index)
 
     def _new_target(self, entries: list[tuple]) -> list[nodes.Node]:
         target_id = f"index-{self.env.new_serialno('index')}"
         target = nodes.target("", "", ids=[target_id])
+        target.referenced = True  # by its index entry: docutils need not say it is not
         self.document.note_explicit_target(target)
         return [
             addnodes.index(entries=[(kind, value, target_id, "", None) for kind, value in entries]),
             target,
         ]
 
-    def _texts(self):
-        for text in list(self.document.findall(nodes.Text)):
-            ancestors = []
-            parent = text.parent
-            while parent is not None:
-                ancestors.append(parent)
-                parent = parent.parent
-            if any(isinstance(a, _SKIP) for a in ancestors):
-                continue
-            if any(
-                BYLINE in a.get("classes", ()) for a in ancestors if isinstance(a, nodes.Element)
-            ):
-                continue
-            yield text, ancestors
+    def _texts(self) -> list[tuple[nodes.Text, list[nodes.Element]]]:
+        """The texts a target may go at, in the document's order, each with
+        its ancestors (nearest first): one walk, which leaves out whole the
+        subtrees where none may go (all listed before any is marked: marking
+        adds nodes)."""
+        out = []
+        stack: list[tuple[nodes.Node, list[nodes.Element]]] = [(self.document, [])]
+        while stack:
+            node, ancestors = stack.pop()
+            if isinstance(node, nodes.Text):
+                out.append((node, ancestors))
+            elif not isinstance(node, _SKIP) and BYLINE not in node.get("classes", ()):
+                inner = [node, *ancestors]
+                stack += [(child, inner) for child in reversed(node.children)]
+        return out
 
-    def _mark_words(self, pattern: re.Pattern, entries: list[Entry]) -> None:
+    def _mark_words(
+        self, pattern: re.Pattern, entries: list[Entry], texts: list[tuple[nodes.Text, list]]
+    ) -> None:
         # Every entry whose words are in a match: "performance management" is
         # also a use of "management". The same words match again and again
         # ("Python"), so each matched spelling is looked up once.
         within: dict[str, list[tuple[int, Entry]]] = {}
-        for text, ancestors in self._texts():
+        for text, ancestors in texts:
             hits = []
             for match in pattern.finditer(str(text)):
                 if (found := within.get(match[0])) is None:
@@ -310,7 +315,15 @@ class ApplyIndex(SphinxTransform):
         for offset, piece in enumerate(pieces):
             parent.insert(at + offset, piece)
 
-    def _mark_passages(self, chapter: chapters.Chapter, wanted: list[Entry], path: Path) -> None:
+    def _mark_passages(
+        self,
+        chapter: chapters.Chapter,
+        wanted: list[Entry],
+        path: Path,
+        texts: list[tuple[nodes.Text, list]],
+    ) -> None:
+        """A target at the start of each passage's paragraph (one a target may
+        go in: not the front matter's, the byline's or code's)."""
         passages = [
             (entry, opening, line)
             for entry in wanted
@@ -319,15 +332,13 @@ class ApplyIndex(SphinxTransform):
         ]
         if not passages:
             return
-        blocks = [
-            (b, " ".join(b.astext().split()))
-            for b in self.document.findall(nodes.paragraph)
-            if not any(
-                BYLINE in a.get("classes", ())
-                for a in _ancestors(b)
-                if isinstance(a, nodes.Element)
-            )
-        ]
+        # Each paragraph's words, from the texts as they were listed before
+        # the words were marked: the same words (a target has none).
+        paragraphs: dict[nodes.paragraph, list[str]] = {}
+        for text, ancestors in texts:
+            if block := next((a for a in ancestors if isinstance(a, nodes.paragraph)), None):
+                paragraphs.setdefault(block, []).append(str(text))
+        blocks = [(b, " ".join("".join(pieces).split())) for b, pieces in paragraphs.items()]
         for entry, opening, line in passages:
             block = next((b for b, text in blocks if text.startswith(opening)), None)
             if block is None:
@@ -352,13 +363,6 @@ class ApplyIndex(SphinxTransform):
                         ("see", f"{names.pop(value)}; {value}", _target, "", None)
                     )
                     break
-
-
-def _ancestors(node: nodes.Node):
-    parent = node.parent
-    while parent is not None:
-        yield parent
-        parent = parent.parent
 
 
 def setup(app: Sphinx) -> None:
