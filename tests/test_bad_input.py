@@ -55,6 +55,8 @@ def received_text_in_latin1(book: Path) -> None:
 
 FM = "chapter front matter: "
 SECOND = "docs/essays/second.md"
+IX = "index data: "
+INDEX = "docs/book-index.toml"
 
 #: case -> the messages it must produce (and what to do beyond the overlay).
 CASES: dict[str, list[Expect]] = {
@@ -112,6 +114,14 @@ CASES: dict[str, list[Expect]] = {
     "note_nested_badly": [
         Expect(SECOND, 23, "fidelity: \"The editors' third sentence, which a reader would take"),
     ],
+    "index_data_mistakes": [
+        Expect(INDEX, 11, IX + "'things': unknown key 'word' (known: chapters, ignore_case,"),
+        Expect(INDEX, 14, IX + "'notes': a word is not a valid regular expression:"),
+        Expect(INDEX, 17, IX + "'keeping': no chapter 'fourth' (chapters: first, second, third)"),
+        Expect(INDEX, 24, IX + "'kinds': no paragraph of essays/first begins 'A paragraph the"),
+        Expect(INDEX, 27, IX + "'nothing' has neither words, passages nor see"),
+    ],
+    "index_not_toml": [Expect(INDEX, 6, IX + "not valid TOML: ")],
     "word_added": [Expect(SECOND, 15, "fidelity: 'fine' is not in the received text")],
     "word_lost": [Expect(SECOND, 15, "fidelity: the chapter loses 'bold' (")],
     "word_changed": [Expect(SECOND, 15, "fidelity: the chapter changes 'naïve.' into 'naive.'")],
