@@ -4,18 +4,29 @@ Python's cyclic garbage collector walks every object the process holds in each
 of its full collections. When a build starts reading, that is Sphinx, docutils,
 MyST, furo, Pillow and their modules, the configuration and the environment:
 objects kept to the end of the build, walked again and again for nothing: on
-the book's cold HTML build, its three full collections took 0.18 s.
+the book's cold HTML build, its three full collections took 0.18 s. And each
+document read adds its doctree, which Sphinx keeps in memory for the writers,
+and its entries in the environment, walked by every full collection after it:
+with 240 chapters, seventeen full collections took 4.3 s of an 18 s build
+(a cost that grew faster than the chapters).
 
-Once the builder is ready (``builder-inited``: the theme is loaded, a rebuild's
-environment unpickled), what the process holds is frozen (``gc.freeze``: moved
-where the collector does not look); when the build finishes, even with an
-error, it is let go (``gc.unfreeze``), so a process that runs build after build
-(the tests, a live-reload server) collects it as before. What the build itself
-makes is collected as usual. Parallel workers are forked from the frozen
-process and keep its state. A process that froze objects of its own before the
-build is left as it is: freezing and letting go are its own business. Measured
-one build after the other, ten of each: a cold HTML build, 2.07 s without and
-1.83 s with.
+So what the process holds is frozen (``gc.freeze``: moved where the collector
+does not look) once the builder is ready (``builder-inited``: the theme is
+loaded, a rebuild's environment unpickled), again as each document has been
+read (after a collection of the young objects, so that little of the
+document's own garbage is kept: a tenth more memory, 239 → 266 MB at 240
+chapters), and once the environment is complete (``env-updated``). When the
+build finishes, even with an error, it is let go (``gc.unfreeze``), so a
+process that runs build after build (the tests, a live-reload server)
+collects it as before. What the build makes and drops is collected as usual,
+but for the doctrees, which stay frozen after their pages are written and
+are let go with the rest (a process that exits then frees them as it exits:
+0.8 s more of it at 240 chapters). Parallel workers are forked from the
+frozen process and keep its state. A process that froze objects of its own
+before the build is left as it is: freezing and letting go are its own
+business. Measured one build after the other: a cold HTML build of the book,
+2.07 s without and 1.83 s with (ten of each); then, in turns, the first freeze
+only against all three: 60 chapters 5.7 → 4.6 s, 240 chapters 18.3 → 16.5 s.
 """
 
 from __future__ import annotations
@@ -37,6 +48,14 @@ def freeze(app: Sphinx) -> None:
         _frozen = True
 
 
+def freeze_what_was_read(app: Sphinx, *_args) -> None:
+    """What a document's reading made, and the environment once every
+    document is read, are held until the pages are written."""
+    if _frozen:
+        gc.collect(1)
+        gc.freeze()
+
+
 def let_go(app: Sphinx, exception: BaseException | None) -> None:
     global _frozen
     if _frozen:
@@ -47,5 +66,8 @@ def let_go(app: Sphinx, exception: BaseException | None) -> None:
 def setup(app: Sphinx) -> None:
     # Last of builder-inited's handlers: what they load is held to the end too.
     app.connect("builder-inited", freeze, priority=900)
+    # Last of each one's handlers: what they add is held too.
+    app.connect("doctree-read", freeze_what_was_read, priority=900)
+    app.connect("env-updated", freeze_what_was_read, priority=900)
     # First of build-finished's handlers: one that fails stops the others.
     app.connect("build-finished", let_go, priority=100)
