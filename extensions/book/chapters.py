@@ -30,6 +30,7 @@ module does not know is an error (a misspelt ``url:`` would be lost).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import time
@@ -144,6 +145,7 @@ class Chapter:
 # -- Dates ------------------------------------------------------------------------------
 
 
+@functools.cache  # a few dates, asked for by every page (its foot names the years)
 def parse_date(text: str) -> tuple[dt.date, str]:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: the date and its precision
     (``"year"``, ``"month"`` or ``"day"``). ``ValueError`` for anything else."""

@@ -37,6 +37,7 @@ added, changed or removed, the pages holding glossaries are read again
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -157,13 +158,28 @@ def _as_defined(entries: list, anchors: set[str], names: dict[str, str]) -> list
     ]
 
 
+#: env -> the glossary's spelling of each term and the anchor of every first
+#: use, once every document is read: the same for every page written.
+_defined: weakref.WeakKeyDictionary[BuildEnvironment, tuple[dict[str, str], set[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _as_the_glossary_has_them(env: BuildEnvironment) -> tuple[dict[str, str], set[str]]:
+    if env not in _defined:
+        anchors = {a for uses in _uses(env).values() for a in uses.values()}
+        _defined[env] = (glossary_names(env), anchors)
+    return _defined[env]
+
+
 def index_as_defined(app: Sphinx, env: BuildEnvironment) -> None:
     """A first use is indexed under the term as the glossary has it, however
     the text writes it ("Alpha" at the start of a sentence, "alpha" in the
     glossary): one entry, not two. (The glossary's spelling is known only
     once every document is read; the web edition's index and the ePub's read
     these entries, the PDF's the index nodes, `IndexAsDefined`.)"""
-    names = glossary_names(env)
+    _defined.pop(env, None)  # every document is read now: known anew
+    names, _anchors = _as_the_glossary_has_them(env)
     entries = env.domains.index_domain.entries
     for docname in list(entries):
         anchors = set(_uses(env).get(docname, {}).values())
@@ -178,8 +194,7 @@ class IndexAsDefined(SphinxPostTransform):
     default_priority = 10
 
     def run(self, **kwargs: Any) -> None:
-        names = glossary_names(self.env)
-        anchors = {a for uses in _uses(self.env).values() for a in uses.values()}
+        names, anchors = _as_the_glossary_has_them(self.env)
         for node in self.document.findall(addnodes.index):
             node["entries"] = _as_defined(node["entries"], anchors, names)
 
