@@ -21,10 +21,10 @@ Measured side by side, in one run, on this machine:
   ``-j auto``, and incrementally; the baseline, serial, for comparison.
 
 Each figure is the median of ``--repeat`` runs (wall-clock seconds, and the
-CPU seconds of the build's processes); the cold builds of the book and of
-the baseline (and the packages) take turns, run after run. The table and the goals (`GOALS`) are
-printed, and everything is saved as JSON (``--out``). This is a measurement,
-not a test: ``make test`` does not run it.
+CPU seconds of the build's processes); the cold builds of the book, of the
+baseline and of the packages take turns, run after run. The table and the
+goals (`GOALS`) are printed, and everything is saved as JSON (``--out``).
+This is a measurement, not a test: ``make test`` does not run it.
 
     python benchmarks/build_bench.py [--out FILE.json] [--sizes 6 60 240]
         [--repeat 3] [--no-pdf] [--profile]
@@ -656,7 +656,7 @@ def goals(figures: dict[str, Timing], fit: dict, scale: list[dict], identical: l
         verdicts["cold_html_vs_plain"]["shares"] = (
             f"the packages alone {packages.wall / plain.wall:.2f} x the baseline; "
             f"the book's own over them {book.wall / packages.wall:.2f} x "
-            f"(+{book.wall - packages.wall:.2f} s)"
+            f"({book.wall - packages.wall:+.2f} s)"
         )
     return verdicts
 

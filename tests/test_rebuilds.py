@@ -113,11 +113,11 @@ def test_a_failed_build_once_fixed_gives_a_clean_build(clean, tmp_path):
 
 def test_a_build_lets_go_of_what_it_froze(clean, tmp_path):
     """While it builds, what the process held when the build began, and what
-    each document's reading adds, is kept out of the garbage collector's
-    walks (book.collector); when it ends
-    (the failed build above too), it is let go, so a process that builds again
-    and again (these tests, a live-reload server) collects as before. A freeze
-    the process made itself is its own: left as it was."""
+    each document's reading adds, is kept out of the garbage collector's walks
+    (book.collector); when it ends (the failed build above too), it is let
+    go, so a process that builds again and again (these tests, a live-reload
+    server) collects as before. A freeze the process made itself is its own:
+    left as it was."""
     book, clean_html = clean
     assert gc.get_freeze_count() == 0
     frozen = []
@@ -131,7 +131,7 @@ def test_a_build_lets_go_of_what_it_froze(clean, tmp_path):
     built = build(book, tmp_path, ready=watch)
     assert built.status == 0, built
     assert frozen[0] > 0, "nothing was frozen while the book was built"
-    # (An object frozen and then freed leaves the count: it grows as much as it does.)
+    # A frozen object that is freed leaves the count: it is compared read by read.
     ready, *read, complete = frozen
     assert all(now > before for before, now in zip([ready, *read[:-1]], read, strict=True)), (
         f"what each document's reading made was not frozen as it was read: {frozen}"
