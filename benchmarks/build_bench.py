@@ -57,9 +57,10 @@ SOURCES = ROOT / "sources"
 STRICT = ["-n", "-W", "--keep-going"]  # as the Makefile
 TOUCHED = "essays/no-executable-is-an-island"  # the chapter an incremental build re-reads
 
-#: What the baseline and the packages' build share with the book's: the same
-#: sources and MyST syntax, so the same Markdown is parsed.
-SAME_MARKDOWN = """\
+#: The settings of both baselines (the plain one and the packages'): a name of
+#: their own, and the book's sources and MyST syntax, so the same Markdown is
+#: parsed.
+BASELINE_SETTINGS = """\
 project = "Baseline"
 root_doc = "index"
 source_suffix = {".md": "markdown"}
@@ -72,14 +73,14 @@ PLAIN_CONF = f"""\
 # The baseline: plain Sphinx with myst-parser and alabaster, nothing else.
 extensions = ["myst_parser"]
 html_theme = "alabaster"
-{SAME_MARKDOWN}"""
+{BASELINE_SETTINGS}"""
 #: The baseline with the packages the book is made with, and nothing of the
 #: book's own (its extension, templates, static files): their share of a build.
 PACKAGES_CONF = f"""\
 # The baseline with the book's packages, and nothing of the book's own.
 extensions = ["myst_parser", "sphinx_design", "sphinxext.opengraph", "notfound.extension"]
 html_theme = "furo"
-{SAME_MARKDOWN}"""
+{BASELINE_SETTINGS}"""
 
 
 @dataclass

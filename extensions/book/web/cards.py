@@ -71,8 +71,10 @@ def card_facts(app: Sphinx, pagename: str) -> dict[str, str]:
     return {"book": app.config.project, "title": title, "byline": byline}
 
 
-def card_name(pagename: str, facts: dict[str, str], drawing: tuple) -> str:
-    digest = hashlib.sha1(repr((drawing, facts)).encode(), usedforsecurity=False)
+def card_name(pagename: str, facts: dict[str, str], style: tuple) -> str:
+    """The card's file: its page, and a hash of its facts and of ``style``
+    (what draws it)."""
+    digest = hashlib.sha1(repr((style, facts)).encode(), usedforsecurity=False)
     return f"{pagename.replace('/', '-')}-{digest.hexdigest()[:8]}.png"
 
 
