@@ -112,21 +112,27 @@ def test_a_failed_build_once_fixed_gives_a_clean_build(clean, tmp_path):
 
 
 def test_a_build_lets_go_of_what_it_froze(clean, tmp_path):
-    """While it builds, what the process held when the build began, and what
-    each document's reading adds, is kept out of the garbage collector's walks
-    (book.collector); when it ends (the failed build above too), it is let
-    go, so a process that builds again and again (these tests, a live-reload
-    server) collects as before. A freeze the process made itself is its own:
-    left as it was."""
+    """While it builds, what the process held when the build began, what
+    each document's reading adds and what each page's resolving adds, is kept
+    out of the garbage collector's walks (book.collector); when it ends (the
+    failed build above too), it is let go, so a process that builds again and
+    again (these tests, a live-reload server) collects as before. A freeze the
+    process made itself is its own: left as it was."""
     book, clean_html = clean
     assert gc.get_freeze_count() == 0
-    frozen = []
+    frozen, resolved = [], []
 
     def watch(app) -> None:
         frozen.append(gc.get_freeze_count())  # the builder ready
-        # After book.collector's own handlers (900): each document read, then all.
+        # After book.collector's own handlers (900): each document read, then
+        # all, then each doctree made ready for its page.
         app.connect("doctree-read", lambda app, doctree: frozen.append(gc.get_freeze_count()), 990)
         app.connect("env-updated", lambda app, env: frozen.append(gc.get_freeze_count()), 990)
+        app.connect(
+            "doctree-resolved",
+            lambda app, doctree, docname: resolved.append(gc.get_freeze_count()),
+            990,
+        )
 
     built = build(book, tmp_path, ready=watch)
     assert built.status == 0, built
@@ -137,6 +143,10 @@ def test_a_build_lets_go_of_what_it_froze(clean, tmp_path):
         f"what each document's reading made was not frozen as it was read: {frozen}"
     )
     assert complete > ready, frozen
+    pages = zip([complete, *resolved[:-1]], resolved, strict=True)
+    assert all(now > before for before, now in pages), (
+        f"what each page's resolving made was not frozen as it was resolved: {complete}, {resolved}"
+    )
     assert gc.get_freeze_count() == 0, "the build left its objects frozen"
     gc.freeze()
     try:
