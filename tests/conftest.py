@@ -8,7 +8,6 @@ Makefile); fixture books are built exactly as strictly as the book.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import os
@@ -445,25 +444,6 @@ def copy_book(where: Path, book: Path | None = None) -> Path:
     return copy
 
 
-@contextlib.contextmanager
-def environment(**variables: str | None):
-    """Environment variables for one build (None: unset)."""
-    saved = {name: os.environ.get(name) for name in variables}
-    try:
-        for name, value in variables.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
 def build_book(
     book: Path,
     builder: str = "html",
@@ -472,14 +452,20 @@ def build_book(
     conf: Path = ROOT,
     doctrees: Path | None = None,
     overrides: dict | None = None,
-    env: dict[str, str | None] | None = None,
+    options: list[str] | None = None,
     parallel: int = 0,
     ready: Callable[[Sphinx], None] | None = None,
 ) -> Built:
     """Build a fixture book (its docs/ and sources/) with the book's conf.py,
-    as strictly as `make` builds the book, in this process. With a ``conf``
-    folder of its own, the book is its sources, with that conf.py. ``ready``
-    is given the application once it is ready to build (a test's look at it)."""
+    as strictly as `make` builds the book (or with the command line's
+    ``options``), in this process. With a ``conf`` folder of its own, the book
+    is its sources, with that conf.py. ``ready`` is given the application once
+    it is ready to build (a test's look at it).
+
+    It never changes the process's environment variables: the early work's
+    subprocesses, started from other threads, would inherit them (a build
+    that needs variables of its own runs in a process of its own:
+    `build_books.in_a_process`)."""
     from sphinx.application import Sphinx
     from sphinx.cmd.build import get_parser
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -487,14 +473,15 @@ def build_book(
     outdir = outdir or book / "_build" / builder
     doctrees = doctrees or book / "_build" / "doctrees" / builder
     srcdir = book / "docs" if conf == ROOT else book
-    args = get_parser().parse_args([*sphinxopts(), str(srcdir), str(outdir)])
+    flags = sphinxopts() if options is None else options
+    args = get_parser().parse_args([*flags, str(srcdir), str(outdir)])
     confoverrides = {"book_sources": str(book / "sources")} if conf == ROOT else {}
     confoverrides.update(overrides or {})
     if args.nitpicky:
         confoverrides["nitpicky"] = True
     status, warning = io.StringIO(), io.StringIO()
     code = 0
-    with environment(**(env or {})), patch_docutils(conf), docutils_namespace():
+    with patch_docutils(conf), docutils_namespace():
         try:
             app = Sphinx(
                 srcdir,

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from book import indexing
 from bs4 import BeautifulSoup, NavigableString, Tag
-from conftest import CHAPTERS, ROOT, build_book, environment, require
+from conftest import CHAPTERS, ROOT, build_book, require
 from fidelity import author_text
 from pdf_reader import body_text, chapter_pages, outline, page_texts, running_heads
 from pypdf import PdfReader
@@ -43,10 +43,10 @@ def parsed(path: Path) -> BeautifulSoup:
 def sphinx(src: Path, out: Path, builder: str = "html", *, parallel: int = 0, strict: bool = True):
     """Build ``src`` (a book with a conf.py of its own) as the book is built
     (its strictness, or -n alone), into ``out``."""
-    with environment(**({} if strict else {"SPHINXOPTS": "-n"})):
-        return build_book(
-            src, builder, out / builder, conf=src, doctrees=out / ".doctrees", parallel=parallel
-        )
+    return build_book(
+        src, builder, out / builder, conf=src, doctrees=out / ".doctrees",
+        options=None if strict else ["-n"], parallel=parallel,
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -210,7 +210,7 @@ def builds(where: Path) -> dict[str, tuple[Path, Built]]:
     """Every case read once ("clean" is the fixture book as it is)."""
     names = ["clean", *CASES]
     books = [make_book(case, where) for case in names]
-    built = in_a_process([(book, "dummy") for book in books])
+    built = in_a_process([{"book": book, "builder": "dummy"} for book in books])
     return {name: (book, b) for name, book, b in zip(names, books, built, strict=True)}
 
 

@@ -26,6 +26,7 @@ from background import early
 from book import artwork, chapters, fonts, identity
 from book import epub as book_epub
 from bs4 import BeautifulSoup
+from build_books import in_a_process
 from conftest import (
     CHAPTERS,
     QUICK_JAVA,
@@ -33,7 +34,6 @@ from conftest import (
     Build,
     Chapter,
     book_conf,
-    build_book,
     chapters_in_book_order,
     epub_file,
     require,
@@ -624,11 +624,9 @@ def fixture_epub(fixture_book) -> Path:
     """The fixture book's ePub, built twice into one folder (the second build
     must not list the first one's cover page again), with a fixed date and
     its own language."""
-    for _ in range(2):
-        built = build_book(
-            fixture_book, "epub", fixture_book / "_build" / "epub-fr",
-            overrides={"language": "fr"}, env={"SOURCE_DATE_EPOCH": FIXTURE_EPOCH},
-        )  # fmt: skip
+    job = {"book": fixture_book, "builder": "epub", "outdir": fixture_book / "_build" / "epub-fr",
+           "overrides": {"language": "fr"}}  # fmt: skip
+    for built in in_a_process([job, job], env={"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}):
         assert built.status == 0, built
     return built.outdir
 
