@@ -42,7 +42,6 @@ import gc
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
 
 #: Whether this build froze what the process held, and must let it go.
@@ -56,19 +55,14 @@ def freeze(app: Sphinx) -> None:
         _frozen = True
 
 
-def freeze_what_was_read(app: Sphinx, *_args) -> None:
-    """What a document's reading made, and the environment once every
-    document is read, are held until the pages are written."""
+def freeze_what_was_made(app: Sphinx, *_args) -> None:
+    """What a document's reading made, the environment once every document is
+    read, and what a doctree's resolving for its page made, are held until the
+    pages are written (in a parallel build, the main process reads each
+    doctree back from its pickle and resolves it before a worker writes it)."""
     if _frozen:
         gc.collect(1)
         gc.freeze()
-
-
-def freeze_what_was_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """A doctree made ready for its writer is held until the pages are
-    written: in a parallel build, the main process reads each one back from
-    its pickle and resolves it before a worker writes it."""
-    freeze_what_was_read(app)
 
 
 def let_go(app: Sphinx, exception: BaseException | None) -> None:
@@ -82,8 +76,7 @@ def setup(app: Sphinx) -> None:
     # Last of builder-inited's handlers: what they load is held to the end too.
     app.connect("builder-inited", freeze, priority=900)
     # Last of each one's handlers: what they add is held too.
-    app.connect("doctree-read", freeze_what_was_read, priority=900)
-    app.connect("env-updated", freeze_what_was_read, priority=900)
-    app.connect("doctree-resolved", freeze_what_was_resolved, priority=900)
+    for event in ("doctree-read", "env-updated", "doctree-resolved"):
+        app.connect(event, freeze_what_was_made, priority=900)
     # First of build-finished's handlers: one that fails stops the others.
     app.connect("build-finished", let_go, priority=100)
