@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..editorial import BYLINE, EDITORIAL, is_editorial, nearest_block
+from ..editorial import BYLINE, EDITORIAL
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,32 +35,42 @@ if TYPE_CHECKING:
 WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 
 
-def _skipped(node: nodes.Node) -> bool:
-    """Footnote numbers (the markers and the labels) are not words."""
-    parent = node.parent
-    return isinstance(parent, (nodes.footnote_reference, nodes.label)) or is_editorial(node)
+#: Where a text is a footnote's number (a marker or a label), not words.
+_NUMBERS = (nodes.footnote_reference, nodes.label)
 
 
 def count_words(doctree: nodes.Node) -> int:
     """The number of the authors' words in a chapter's doctree.
 
-    Text nodes are joined with a space where a block ends, so "word" and a
-    following paragraph never run together; inline markup inside a word
-    (rare) is counted as written.
-    """
-    blocks: list[str] = []
-    for block in doctree.findall(nodes.TextElement):
-        # Only the innermost text-bearing blocks: a paragraph, a title, a term,
-        # a literal block; their inline children are read with them.
-        if isinstance(block, nodes.Inline):
+    Each innermost text-bearing block (a paragraph, a title, a term, a
+    literal block) is read with its inline children, its texts joined as
+    written (inline markup inside a word, rare, is counted as written), so
+    "word" and a following paragraph never run together. Left out: whatever
+    is in an element the editor marked (`is_editorial`), and footnote numbers.
+    One walk of the tree."""
+    return _count(doctree, None, False)
+
+
+def _count(node: nodes.Element, block: list[str] | None, editorial: bool) -> int:
+    """The words of the blocks inside ``node``; its texts (and its inline
+    children's) go into ``block``, the texts of the block it is in (None: not
+    in a block)."""
+    words = 0
+    for child in node.children:
+        if isinstance(child, nodes.Text):
+            if block is not None and not editorial and not isinstance(node, _NUMBERS):
+                block.append(str(child))
             continue
-        parts = [
-            str(text)
-            for text in block.findall(nodes.Text)
-            if not _skipped(text) and nearest_block(text) is block
-        ]
-        blocks.append("".join(parts))
-    return sum(len(WORD.findall(text)) for text in blocks)
+        marked = editorial or EDITORIAL in child.get("classes", ())
+        if isinstance(child, nodes.Inline):
+            words += _count(child, block, marked)
+        elif isinstance(child, nodes.TextElement):
+            texts: list[str] = []
+            words += _count(child, texts, marked)
+            words += len(WORD.findall("".join(texts)))
+        else:
+            words += _count(child, None, marked)
+    return words
 
 
 def minutes(words: int, wpm: int) -> int:
