@@ -40,7 +40,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import chapters
-from ..editorial import authors_links, is_editorial, nearest_block
+from ..editorial import EDITORIAL, authors_links
 from . import sources
 from .text import COMMENTS_ONLY
 
@@ -56,6 +56,8 @@ _GUTTER = re.compile(r"^\s*\d+\s*$")
 #: Nodes whose text is not the author's or not in every edition.
 _NOT_TEXT = (nodes.comment, nodes.system_message, nodes.label, addnodes.index, nodes.raw)
 _HIDDEN = (addnodes.only, nodes.raw)
+#: What the author text leaves out whole, with all it holds.
+_LEFT_OUT = _NOT_TEXT + _HIDDEN
 #: How many differences a message lists.
 SHOWN = 3
 
@@ -97,38 +99,55 @@ def _line_of(node: nodes.Node) -> int:
 def author_words(doctree: nodes.document) -> Words:
     """The author's words of a chapter's doctree, block by block (a block's
     inline text runs together; blocks are apart), a note's marker glued to
-    the word before it."""
-    texts: list[str] = []
-    lines: list[int] = []
-    for block in doctree.findall(nodes.TextElement):
-        if isinstance(block, (nodes.Inline, *_NOT_TEXT)):
-            continue
-        if is_editorial(block) or any(
-            isinstance(a, _NOT_TEXT + _HIDDEN) for a in _ancestors(block)
-        ):
-            continue
-        pieces: list[tuple[str, int]] = []
-        for node in block.findall(nodes.Text):
-            if nearest_block(node) is not block:
-                continue
-            if any(isinstance(a, _NOT_TEXT) for a in _ancestors(node, stop=block)):
-                continue
-            if is_editorial(node):
-                continue
-            pieces.append((str(node), _line_of(node)))
-        text = "".join(piece for piece, _line in pieces)
-        line = next((ln for _piece, ln in pieces if ln), _line_of(block))
-        words = text.split()
-        texts += words
-        lines += [line] * len(words)
-    return Words(texts, lines)
+    the word before it. A block is a text-bearing element that is not inline
+    (a paragraph, a title, a term, a literal block), its words in the order
+    of the blocks' beginnings; left out whole: what the editors marked
+    (`book.editorial.EDITORIAL`), what is not text (`_NOT_TEXT`) or not in
+    every edition (`_HIDDEN`). One walk of the tree."""
+    out = Words([], [])
+    _walk(doctree, 0, None, None, out)
+    return out
 
 
-def _ancestors(node: nodes.Node, stop: nodes.Node | None = None):
-    parent = node.parent
-    while parent is not None and parent is not stop:
-        yield parent
-        parent = parent.parent
+def _walk(
+    node: nodes.Element,
+    line: int,
+    pieces: list[tuple[str, int]] | None,
+    nested: list[tuple[nodes.Element, int]] | None,
+    out: Words,
+) -> None:
+    """Through ``node`` (its line, or the nearest one above it): its texts go
+    into ``pieces``, those of the block it is in (None: in no block); a block
+    inside a block goes into ``nested``, read after it."""
+    for child in node.children:
+        if isinstance(child, nodes.Text):
+            if pieces is not None:
+                pieces.append((str(child), getattr(child, "line", None) or line))
+            continue
+        if isinstance(child, _LEFT_OUT) or EDITORIAL in child.get("classes", ()):
+            continue
+        here = child.line or line
+        if isinstance(child, nodes.Inline):
+            _walk(child, here, pieces, nested, out)
+        elif not isinstance(child, nodes.TextElement):
+            _walk(child, here, None, nested, out)
+        elif nested is not None:
+            nested.append((child, here))
+        else:
+            _block(child, here, out)
+
+
+def _block(block: nodes.Element, line: int, out: Words) -> None:
+    """A block's words (at the line of its first text that has one, or its
+    own), then those of the blocks inside it."""
+    pieces: list[tuple[str, int]] = []
+    nested: list[tuple[nodes.Element, int]] = []
+    _walk(block, line, pieces, nested, out)
+    words = "".join(piece for piece, _line in pieces).split()
+    out.texts.extend(words)
+    out.lines.extend([next((ln for _piece, ln in pieces if ln), line)] * len(words))
+    for inner, inner_line in nested:
+        _block(inner, inner_line, out)
 
 
 def _same(texts: list[str]) -> list[str]:
