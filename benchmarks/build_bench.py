@@ -22,7 +22,8 @@ Measured side by side, in one run, on this machine:
 
 Each figure is the median of ``--repeat`` runs (wall-clock seconds, and the
 CPU seconds of the build's processes); the cold builds of the book, of the
-baseline and of the packages take turns, run after run. The table and the
+baseline and of the packages take turns, run after run, and so do all the
+builds of the scale run, every size in each round. The table and the
 goals (`GOALS`) are printed, and everything is saved as JSON (``--out``).
 This is a measurement, not a test: ``make test`` does not run it.
 
@@ -504,31 +505,34 @@ def main(argv: list[str] | None = None) -> int:
     results["sizes"] = sizes
 
     # -- The scale run -----------------------------------------------------------------------
-    scale = []
+    # Every build of every size in turns, round after round, as the book's and
+    # the baseline's: the cost per chapter compares the sizes, so they are
+    # measured over the same minutes (one size after the other, the machine's
+    # drift between them went into the slope).
+    builds = {}
     for chapters in args.sizes:
-        say(f"A book of {chapters} chapters ...")
         where = work / f"scale-{chapters}"
         sdocs, overrides = synthetic_book(chapters, where)
         out = where / "out"
         serial = sphinx("html", sdocs, out, overrides=overrides)
         parallel = sphinx("html", sdocs, where / "out-j", jobs="auto", overrides=overrides)
-        row = {
-            "chapters": chapters,
-            "serial": measure(serial, env, args.scale_repeat, fresh=out),
-            "incremental": measure(
-                serial, env, args.scale_repeat, before=touch(sdocs / f"{TOUCHED}.md")
-            ),
-            "parallel": measure(parallel, env, args.scale_repeat, fresh=where / "out-j"),
-            "plain_serial": measure(
-                sphinx("html", sdocs, where / "plain", confdir=plain_conf, strict=False),
-                env,
-                args.scale_repeat,
-                fresh=where / "plain",
-            ),
+        plain_serial = sphinx("html", sdocs, where / "plain", confdir=plain_conf, strict=False)
+        builds |= {
+            (chapters, "serial"): (serial, out, None),
+            # after the serial build of the same round, in its output
+            (chapters, "incremental"): (serial, None, touch(sdocs / f"{TOUCHED}.md")),
+            (chapters, "parallel"): (parallel, where / "out-j", None),
+            (chapters, "plain_serial"): (plain_serial, where / "plain", None),
         }
-        scale.append(row)
-        shutil.rmtree(where / "out-j", ignore_errors=True)
-        shutil.rmtree(where / "plain", ignore_errors=True)
+    say(f"Books of {', '.join(map(str, args.sizes))} chapters, in turns ...")
+    timed = side_by_side(builds, env, args.scale_repeat)
+    scale = [
+        {"chapters": chapters, **{kind: timed[(chapters, kind)] for kind in SCALE_KINDS}}
+        for chapters in args.sizes
+    ]
+    for chapters in args.sizes:
+        shutil.rmtree(work / f"scale-{chapters}" / "out-j", ignore_errors=True)
+        shutil.rmtree(work / f"scale-{chapters}" / "plain", ignore_errors=True)
     results["scale"] = [
         {k: (asdict(v) if isinstance(v, Timing) else v) for k, v in row.items()} for row in scale
     ]
@@ -566,11 +570,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+#: The builds of each size of the scale run.
+SCALE_KINDS = ("serial", "incremental", "parallel", "plain_serial")
+
+
 def growth(scale: list[dict]) -> dict:
     """Least-squares fit of wall time against chapters, per kind of build:
     fixed cost, cost per chapter, and R² (1.0: a straight line)."""
     out = {}
-    for kind in ("serial", "parallel", "plain_serial", "incremental"):
+    for kind in SCALE_KINDS:
         xs = [row["chapters"] for row in scale]
         ys = [row[kind].wall for row in scale]
         if len(xs) < 2:
