@@ -23,10 +23,12 @@ edition, the reading time and the fidelity checks key on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.locale import _
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -194,12 +196,71 @@ def authors_links(tree: nodes.Node) -> list[nodes.reference]:
     ]
 
 
-def nearest_block(node: nodes.Node) -> nodes.Node | None:
-    """The block (paragraph, title, …) a text or inline node is part of."""
-    parent = node.parent
-    while parent is not None and isinstance(parent, nodes.Inline):
-        parent = parent.parent
-    return parent
+#: What is not a chapter's text as every edition has it: comments, system
+#: messages, notes' labels, index entries, raw output, ``{only}`` blocks.
+NOT_TEXT = (
+    nodes.comment, nodes.system_message, nodes.label, addnodes.index, nodes.raw, addnodes.only
+)  # fmt: skip
+
+
+def author_blocks(
+    doctree: nodes.Node, leave_out: tuple[type[nodes.Node], ...] = NOT_TEXT
+) -> Iterator[list[tuple[str, int]]]:
+    """The author's text of a doctree, block by block: for each text-bearing
+    block that is not inline (a paragraph, a title, a term, a literal block),
+    in the order of the blocks' beginnings, its texts and its inline
+    children's, each with its line (the nearest one given, at or above it).
+    Left out whole, with all they hold: what the editors marked
+    (`EDITORIAL`) and the elements of ``leave_out``. One walk of the tree."""
+    return _blocks(doctree, 0, leave_out)
+
+
+def _kept(node: nodes.Node, leave_out: tuple) -> Iterator[nodes.Node]:
+    """``node``'s texts, and its elements that are not left out."""
+    for child in node.children:
+        if isinstance(child, nodes.Text) or not (
+            isinstance(child, leave_out) or EDITORIAL in child.get("classes", ())
+        ):
+            yield child
+
+
+def _is_block(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline)
+
+
+def _blocks(node: nodes.Node, line: int, leave_out: tuple) -> Iterator[list[tuple[str, int]]]:
+    """The blocks inside ``node`` (at ``line``), which is in no block."""
+    for child in _kept(node, leave_out):
+        if isinstance(child, nodes.Text):
+            continue  # in no block
+        here = child.line or line
+        yield from (
+            _block(child, here, leave_out) if _is_block(child) else _blocks(child, here, leave_out)
+        )
+
+
+def _block(block: nodes.Element, line: int, leave_out: tuple) -> Iterator[list[tuple[str, int]]]:
+    """A block's texts, then the blocks inside it."""
+    texts: list[tuple[str, int]] = []
+    inner: list[tuple[nodes.Element, int]] = []
+    _read(block, line, texts, inner, leave_out)
+    yield texts
+    for child, here in inner:
+        yield from _block(child, here, leave_out)
+
+
+def _read(node, line: int, texts: list | None, inner: list, leave_out: tuple) -> None:
+    """Into ``texts``, those of ``node`` and its inline children (None: they
+    are in no block); into ``inner``, the blocks inside it."""
+    for child in _kept(node, leave_out):
+        if isinstance(child, nodes.Text):
+            if texts is not None:
+                texts.append((str(child), getattr(child, "line", None) or line))
+        elif _is_block(child):
+            inner.append((child, child.line or line))
+        else:
+            inline = isinstance(child, nodes.Inline)
+            _read(child, child.line or line, texts if inline else None, inner, leave_out)
 
 
 def setup(app: Sphinx) -> None:

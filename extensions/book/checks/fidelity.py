@@ -40,7 +40,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .. import chapters
-from ..editorial import EDITORIAL, authors_links
+from ..editorial import author_blocks, authors_links
 from . import sources
 from .text import COMMENTS_ONLY
 
@@ -53,11 +53,8 @@ logger = logging.getLogger(__name__)
 _LIST_MARKER = re.compile(r"^\s*(?:•|\d+\.|[a-z]\.)\s+")
 #: A code listing's gutter: a line that is only a number.
 _GUTTER = re.compile(r"^\s*\d+\s*$")
-#: Nodes whose text is not the author's or not in every edition.
-_NOT_TEXT = (nodes.comment, nodes.system_message, nodes.label, addnodes.index, nodes.raw)
+#: Nodes whose text is not in every edition.
 _HIDDEN = (addnodes.only, nodes.raw)
-#: What the author text leaves out whole, with all it holds.
-_LEFT_OUT = _NOT_TEXT + _HIDDEN
 #: How many differences a message lists.
 SHOWN = 3
 
@@ -98,56 +95,14 @@ def _line_of(node: nodes.Node) -> int:
 
 def author_words(doctree: nodes.document) -> Words:
     """The author's words of a chapter's doctree, block by block (a block's
-    inline text runs together; blocks are apart), a note's marker glued to
-    the word before it. A block is a text-bearing element that is not inline
-    (a paragraph, a title, a term, a literal block), its words in the order
-    of the blocks' beginnings; left out whole: what the editors marked
-    (`book.editorial.EDITORIAL`), what is not text (`_NOT_TEXT`) or not in
-    every edition (`_HIDDEN`). One walk of the tree."""
+    inline text runs together; blocks are apart: `book.editorial.author_blocks`),
+    a note's marker glued to the word before it."""
     out = Words([], [])
-    _walk(doctree, 0, None, None, out)
+    for texts in author_blocks(doctree):
+        words = "".join(text for text, _line in texts).split()
+        out.texts.extend(words)
+        out.lines.extend([next((line for _text, line in texts if line), 0)] * len(words))
     return out
-
-
-def _walk(
-    node: nodes.Element,
-    line: int,
-    pieces: list[tuple[str, int]] | None,
-    nested: list[tuple[nodes.Element, int]] | None,
-    out: Words,
-) -> None:
-    """Through ``node`` (its line, or the nearest one above it): its texts go
-    into ``pieces``, those of the block it is in (None: in no block); a block
-    inside a block goes into ``nested``, read after it."""
-    for child in node.children:
-        if isinstance(child, nodes.Text):
-            if pieces is not None:
-                pieces.append((str(child), getattr(child, "line", None) or line))
-            continue
-        if isinstance(child, _LEFT_OUT) or EDITORIAL in child.get("classes", ()):
-            continue
-        here = child.line or line
-        if isinstance(child, nodes.Inline):
-            _walk(child, here, pieces, nested, out)
-        elif not isinstance(child, nodes.TextElement):
-            _walk(child, here, None, nested, out)
-        elif nested is not None:
-            nested.append((child, here))
-        else:
-            _block(child, here, out)
-
-
-def _block(block: nodes.Element, line: int, out: Words) -> None:
-    """A block's words (at the line of its first text that has one, or its
-    own), then those of the blocks inside it."""
-    pieces: list[tuple[str, int]] = []
-    nested: list[tuple[nodes.Element, int]] = []
-    _walk(block, line, pieces, nested, out)
-    words = "".join(piece for piece, _line in pieces).split()
-    out.texts.extend(words)
-    out.lines.extend([next((ln for _piece, ln in pieces if ln), line)] * len(words))
-    for inner, inner_line in nested:
-        _block(inner, inner_line, out)
 
 
 def _same(texts: list[str]) -> list[str]:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..editorial import BYLINE, EDITORIAL
+from ..editorial import BYLINE, EDITORIAL, NOT_TEXT, author_blocks
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,42 +35,21 @@ if TYPE_CHECKING:
 WORD = re.compile(r"[^\W_]+(?:['’\-.][^\W_]+)*")
 
 
-#: Where a text is a footnote's number (a marker or a label), not words.
-_NUMBERS = (nodes.footnote_reference, nodes.label)
+#: What is not counted: what is not the text (`book.editorial.NOT_TEXT`:
+#: notes' labels among it), and the notes' markers.
+NOT_COUNTED = (*NOT_TEXT, nodes.footnote_reference)
 
 
 def count_words(doctree: nodes.Node) -> int:
-    """The number of the authors' words in a chapter's doctree.
-
-    Each innermost text-bearing block (a paragraph, a title, a term, a
-    literal block) is read with its inline children, its texts joined as
-    written (inline markup inside a word, rare, is counted as written), so
-    "word" and a following paragraph never run together. Left out: whatever
-    is in an element the editor marked (`is_editorial`), and footnote numbers.
-    One walk of the tree."""
-    return _count(doctree, None, False)
-
-
-def _count(node: nodes.Element, block: list[str] | None, editorial: bool) -> int:
-    """The words of the blocks inside ``node``; its texts (and its inline
-    children's) go into ``block``, the texts of the block it is in (None: not
-    in a block)."""
-    words = 0
-    for child in node.children:
-        if isinstance(child, nodes.Text):
-            if block is not None and not editorial and not isinstance(node, _NUMBERS):
-                block.append(str(child))
-            continue
-        marked = editorial or EDITORIAL in child.get("classes", ())
-        if isinstance(child, nodes.Inline):
-            words += _count(child, block, marked)
-        elif isinstance(child, nodes.TextElement):
-            texts: list[str] = []
-            words += _count(child, texts, marked)
-            words += len(WORD.findall("".join(texts)))
-        else:
-            words += _count(child, None, marked)
-    return words
+    """The number of the authors' words in a chapter's doctree: in each of its
+    blocks (`book.editorial.author_blocks`: the editor's additions left out),
+    read with its inline children as written (so "word" and a following
+    paragraph never run together; inline markup inside a word, rare, is
+    counted as written); footnote numbers are not words."""
+    return sum(
+        len(WORD.findall("".join(text for text, _line in texts)))
+        for texts in author_blocks(doctree, NOT_COUNTED)
+    )
 
 
 def minutes(words: int, wpm: int) -> int:
