@@ -177,11 +177,11 @@ async def finish(visit: Open, interact: bool) -> dict:
     name -> what was found."""
     page = visit.page
     if interact:
-        await page.locator(".theme-toggle:visible").first.click(timeout=5000)
+        await page.locator(".theme-toggle:visible").first.click(timeout=10_000)
         links = page.locator("article a.footnote-reference, article a.term-link")
         if await links.count():
             await links.first.hover()
-            await page.locator("#book-preview").wait_for(state="visible", timeout=5000)
+            await page.locator("#book-preview").wait_for(state="visible", timeout=10_000)
     refused = await page.evaluate("window.bookRefused")
     policy = await page.evaluate(
         """() => document.querySelector(
