@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -334,6 +335,50 @@ def profile(cmd: list[str], label: str, env: dict[str, str], work: Path, keep: P
     }
 
 
+def instructions(builds: dict[str, Callable[[Path], list[str]]], env, work: Path) -> dict:
+    """The instructions each build executes, counted by valgrind's callgrind:
+    the same count for the same build whatever else the machine does (its
+    drift moves wall and CPU seconds, not this), so a change's cost shows
+    in one build of each. The builds run at once (the count does not depend
+    on it), each with its processes counted apart: the build's own, and
+    those it starts (the book's social cards, fontconfig's list). ``builds``:
+    name -> the command that builds into a given folder."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt install valgrind)")
+    running = {}
+    for name, command in builds.items():
+        where = work / f"callgrind-{name}"  # cold: a folder of its own
+        shutil.rmtree(where, ignore_errors=True)
+        where.mkdir(parents=True)
+        counted = [
+            "valgrind", "--tool=callgrind", "--trace-children=yes",
+            f"--callgrind-out-file={where}/callgrind.%p", *command(where / "out"),
+        ]  # fmt: skip
+        running[name] = (
+            where,
+            subprocess.Popen(
+                counted, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            ),
+        )
+    counts = {}
+    for name, (where, process) in running.items():
+        _, error = process.communicate()
+        if process.returncode != 0:
+            raise SystemExit(f"failed under callgrind: {name}\n{error[-4000:]}")
+        own, started = 0, 0
+        for out in where.glob("callgrind.*"):
+            text = out.read_text(encoding="utf-8", errors="replace")
+            total = int(re.search(r"^totals: (\d+)", text, re.M)[1])
+            command = re.search(r"^cmd: (.*)$", text, re.M)[1]
+            if " -m sphinx " in f" {command} ":
+                own += total
+            else:
+                started += total
+        counts[name] = {"build": own, "started": started}
+        shutil.rmtree(where, ignore_errors=True)
+    return counts
+
+
 # -- The run --------------------------------------------------------------------------------------
 
 
@@ -400,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (no TeX Live)")
     parser.add_argument("--profile", action="store_true", help="profile the book's builds")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of the cold builds of the book, the baseline and "
+        "the packages (valgrind): figures this machine's drift does not move",
+    )
+    parser.add_argument(
         "--bytecode-cache",
         type=Path,
         metavar="DIR",
@@ -464,6 +515,19 @@ def main(argv: list[str] | None = None) -> int:
         env,
         args.repeat,
     )
+    if args.instructions:
+        say("The same cold builds, their instructions counted (callgrind) ...")
+        results["instructions"] = instructions(
+            {
+                "book": lambda out: sphinx("html", docs, out),
+                "plain": lambda out: sphinx("html", docs, out, confdir=plain_conf, strict=False),
+                "packages": lambda out: sphinx(
+                    "html", docs, out, confdir=packages_conf, strict=False
+                ),
+            },
+            env,
+            work,
+        )
     figures |= side_by_side(
         {
             "html_incremental": (html_cmd, None, touch(chapter)),
@@ -730,6 +794,15 @@ def report(figures, sizes, scale, results) -> None:
         print(
             f"Growth, {kind}: {fit['fixed_seconds']:.2f} s + {fit['seconds_per_chapter']:.3f} s "
             f"per chapter (R² {fit['r_squared']}); marginal {fit['marginal_per_chapter']}"
+        )
+    if counted := results.get("instructions"):
+        book, plain, packages = (counted[k]["build"] for k in ("book", "plain", "packages"))
+        print(
+            f"Instructions (callgrind; the build's own process): the book {book / 1e9:.2f} G "
+            f"(+ {counted['book']['started'] / 1e9:.2f} G in the processes it starts), "
+            f"the baseline {plain / 1e9:.2f} G, the packages {packages / 1e9:.2f} G: the book "
+            f"{book / plain:.2f} x the baseline, the packages {packages / plain:.2f} x, "
+            f"the book {book / packages:.2f} x the packages"
         )
     print()
     for goal in results["goals"].values():
