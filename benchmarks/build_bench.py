@@ -369,8 +369,8 @@ def instructions(builds: dict[str, Callable[[Path], list[str]]], env, work: Path
         for out in where.glob("callgrind.*"):
             text = out.read_text(encoding="utf-8", errors="replace")
             total = int(re.search(r"^totals: (\d+)", text, re.M)[1])
-            command = re.search(r"^cmd: (.*)$", text, re.M)[1]
-            if " -m sphinx " in f" {command} ":
+            program = re.search(r"^cmd: (.*)$", text, re.M)[1]
+            if " -m sphinx " in f" {program} ":
                 own += total
             else:
                 started += total
