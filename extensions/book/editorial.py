@@ -212,7 +212,7 @@ def author_blocks(
     children's, each with its line (the nearest one given, at or above it).
     Left out whole, with all they hold: what the editors marked
     (`EDITORIAL`) and the elements of ``leave_out``. One walk of the tree."""
-    return _blocks(doctree, 0, leave_out)
+    return _blocks(doctree, 0, None, leave_out)
 
 
 def _kept(node: nodes.Node, leave_out: tuple) -> Iterator[nodes.Node]:
@@ -228,25 +228,18 @@ def _is_block(node: nodes.Node) -> bool:
     return isinstance(node, nodes.TextElement) and not isinstance(node, nodes.Inline)
 
 
-def _blocks(node: nodes.Node, line: int, leave_out: tuple) -> Iterator[list[tuple[str, int]]]:
-    """The blocks inside ``node`` (at ``line``), which is in no block."""
-    for child in _kept(node, leave_out):
-        if isinstance(child, nodes.Text):
-            continue  # in no block
-        here = child.line or line
-        yield from (
-            _block(child, here, leave_out) if _is_block(child) else _blocks(child, here, leave_out)
-        )
-
-
-def _block(block: nodes.Element, line: int, leave_out: tuple) -> Iterator[list[tuple[str, int]]]:
-    """A block's texts, then the blocks inside it."""
-    texts: list[tuple[str, int]] = []
+def _blocks(
+    node: nodes.Node, line: int, texts: list | None, leave_out: tuple
+) -> Iterator[list[tuple[str, int]]]:
+    """``node`` (at ``line``) as blocks: its own texts first, if it is a block
+    (``texts``: the list to read them into; None: it is in no block), then
+    each block inside it, in order."""
     inner: list[tuple[nodes.Element, int]] = []
-    _read(block, line, texts, inner, leave_out)
-    yield texts
-    for child, here in inner:
-        yield from _block(child, here, leave_out)
+    _read(node, line, texts, inner, leave_out)
+    if texts is not None:
+        yield texts
+    for block, here in inner:
+        yield from _blocks(block, here, [], leave_out)
 
 
 def _read(node, line: int, texts: list | None, inner: list, leave_out: tuple) -> None:
