@@ -52,7 +52,7 @@ from conftest import (
 )
 from fidelity import author_text
 from pdf_reader import pdftotext
-from visit_pages import AXE_RUN, AXE_TAGS, serve
+from visit_pages import AXE_RUN, AXE_TAGS, SOON, serve
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -410,9 +410,6 @@ SHOW_DELAY, HIDE_DELAY = (
     int(re.search(rf"const {name} = (\d+);", PREVIEWS_JS).group(1))
     for name in ("SHOW_DELAY", "HIDE_DELAY")
 )
-#: How long a wait for what must happen may take (ms): a pass returns at once,
-#: and a machine busy with the rest of the suite may be slow to get there.
-SOON = 10_000
 
 
 def _note_text(html: Build, page: str, href: str) -> str:

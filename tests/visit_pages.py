@@ -35,6 +35,9 @@ from urllib.parse import urlsplit
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-background-networking"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+#: How long a wait for what must happen may take (ms): a pass returns at once,
+#: and a machine busy with the rest of the suite may be slow to get there.
+SOON = 10_000
 #: Pages open at once, at each size.
 AT_ONCE = 2
 #: Where the test server serves axe-core, beside the site.
@@ -177,11 +180,11 @@ async def finish(visit: Open, interact: bool) -> dict:
     name -> what was found."""
     page = visit.page
     if interact:
-        await page.locator(".theme-toggle:visible").first.click(timeout=10_000)
+        await page.locator(".theme-toggle:visible").first.click(timeout=SOON)
         links = page.locator("article a.footnote-reference, article a.term-link")
         if await links.count():
             await links.first.hover()
-            await page.locator("#book-preview").wait_for(state="visible", timeout=10_000)
+            await page.locator("#book-preview").wait_for(state="visible", timeout=SOON)
     refused = await page.evaluate("window.bookRefused")
     policy = await page.evaluate(
         """() => document.querySelector(
