@@ -236,15 +236,18 @@ class ApplyIndex(SphinxTransform):
         self._mark_passages(chapter, wanted, index.path, texts)
         self._mark_see(index)
 
-    def _new_target(self, entries: list[tuple]) -> list[nodes.Node]:
+    def _new_target(self, entries: list[tuple]) -> addnodes.index:
+        """An index node that is its own target: one node where Sphinx's
+        ``index`` directive makes two (an index node and a target), for each
+        of a build's 700 marks (every later step of the build walks, pickles
+        and writes them)."""
         target_id = f"index-{self.env.new_serialno('index')}"
-        target = nodes.target("", "", ids=[target_id])
-        target.referenced = True  # by its index entry: docutils need not say it is not
-        self.document.note_explicit_target(target)
-        return [
-            addnodes.index(entries=[(kind, value, target_id, "", None) for kind, value in entries]),
-            target,
-        ]
+        node = addnodes.index(
+            entries=[(kind, value, target_id, "", None) for kind, value in entries],
+            ids=[target_id],
+        )
+        self.document.ids[target_id] = node
+        return node
 
     def _texts(self) -> list[tuple[nodes.Text, list[nodes.Element]]]:
         """The texts a target may go at, in the document's order, each with
@@ -296,8 +299,7 @@ class ApplyIndex(SphinxTransform):
             elif whole is not None:
                 parent = whole.parent
                 for _start, entry in hits:
-                    for node in self._new_target([("single", entry.name)]):
-                        parent.insert(parent.index(whole), node)
+                    parent.insert(parent.index(whole), self._new_target([("single", entry.name)]))
             else:
                 self._split(text, hits)
 
@@ -307,7 +309,7 @@ class ApplyIndex(SphinxTransform):
         for start, entry in hits:
             if start > position:
                 pieces.append(nodes.Text(value[position:start]))
-            pieces += self._new_target([("single", entry.name)])
+            pieces.append(self._new_target([("single", entry.name)]))
             position = start
         pieces.append(nodes.Text(value[position:]))
         at = parent.index(text)
@@ -348,8 +350,7 @@ class ApplyIndex(SphinxTransform):
                     f"{entry.name!r}: no paragraph of {chapter.docname} begins {opening!r}",
                 )
                 continue
-            for offset, node in enumerate(self._new_target([("single", entry.name)])):
-                block.insert(offset, node)
+            block.insert(0, self._new_target([("single", entry.name)]))
 
     def _mark_see(self, index: Index) -> None:
         """A ``see`` entry goes where its heading's first target is."""
@@ -365,6 +366,16 @@ class ApplyIndex(SphinxTransform):
                     break
 
 
+def visit_index(self, node: addnodes.index) -> None:
+    """In the web edition and the ePub, an index node's own target (if it has
+    one) is where its entries link to: written as docutils writes a target's
+    (Sphinx's HTML writer writes nothing for an index node)."""
+    if node["ids"]:
+        self.body.append(self.starttag(node, "span", "", CLASS="target") + "</span>")
+    raise nodes.SkipNode
+
+
 def setup(app: Sphinx) -> None:
     app.add_config_value("book_index", "book-index.toml", "env", types=[str])
     app.add_transform(ApplyIndex)
+    app.add_node(addnodes.index, override=True, html=(visit_index, None))

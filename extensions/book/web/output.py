@@ -103,14 +103,16 @@ def remove_backup(app: Sphinx, exception: Exception | None) -> None:
 
 
 class LeaveIndexEntriesOutOfSearch(SphinxPostTransform):
-    """The index's entries, out of the search index (they stay in the index)."""
+    """The index's entries, out of the search index (they stay in the index;
+    an index node that is its own target, ``book.indexing``, stays where it
+    is, for its target)."""
 
     builders = ("html",)
     default_priority = 999
 
     def run(self, **kwargs: Any) -> None:
-        for node in list(self.document.findall(addnodes.index)):
-            node.parent.remove(node)
+        for node in self.document.findall(addnodes.index):
+            node["entries"] = []
 
 
 def setup(app: Sphinx) -> None:
