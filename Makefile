@@ -107,7 +107,7 @@ bench: venv ## Measure build times, sizes and growth (prints tables; saves _buil
 lighthouse: html ## Lighthouse scores and bytes per page of the web edition (benchmark)
 	"$(PYTHON)" benchmarks/lighthouse.py "$(BUILDDIR)/html"
 
-clean: ## Remove every build output (keeps the environment)
+clean: ## Remove every build output (keeps the environment and the compiled templates)
 	rm -rf "$(BUILDDIR)"
 
 system-deps: ## Install what the PDF and the tests need from Debian/Ubuntu (as root)

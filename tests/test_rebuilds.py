@@ -37,6 +37,7 @@ from conftest import (
     sphinxopts,
     tree,
 )
+from jinja2.bccache import bc_magic
 from PIL import Image
 
 
@@ -67,6 +68,47 @@ def test_a_rebuild_that_changes_nothing_is_a_clean_build(clean, tmp_path):
     assert_same_output(clean_html, built.outdir, "a rebuild with nothing changed")
 
 
+def compiled(folder: Path) -> dict[str, int]:
+    """The compiled templates in a folder, and when each was written."""
+    return {path.name: path.stat().st_mtime_ns for path in folder.glob("*.cache")}
+
+
+def test_a_cold_build_compiles_no_template_an_earlier_build_compiled(clean, tmp_path):
+    """The compiled templates are kept outside the build folder
+    (book.web.template_cache): a cold build, in a new folder, renders what an
+    earlier one compiled without compiling it again (Jinja writes a template's
+    file only when it compiles it), and writes the same pages."""
+    book, clean_html = clean
+    overrides = {"book_template_cache": str(tmp_path / "compiled")}
+    first = build(book, tmp_path / "first", overrides=overrides)
+    assert first.status == 0, first
+    kept = compiled(tmp_path / "compiled")
+    assert len(kept) >= 10, f"furo's and the book's templates, compiled: {sorted(kept)}"
+    second = build(book, tmp_path / "second", overrides=overrides)
+    assert second.status == 0, second
+    assert compiled(tmp_path / "compiled") == kept, "a template was compiled again"
+    assert_same_output(clean_html, second.outdir, "a cold build with the templates compiled")
+
+
+def test_a_damaged_compiled_template_is_compiled_anew(clean, tmp_path):
+    """A compiled template's file cut short after its header (a disk that
+    filled, a crash before the file reached the disk), or not one at all: the
+    build compiles the template again and writes what a clean build writes."""
+    book, clean_html = clean
+    overrides = {"book_template_cache": str(tmp_path / "compiled")}
+    assert build(book, tmp_path / "first", overrides=overrides).status == 0
+    files = sorted((tmp_path / "compiled").glob("*.cache"))
+    for number, path in enumerate(files):
+        header = path.read_bytes()[: len(bc_magic) + 1]  # Jinja's mark, then a cut
+        path.write_bytes(header if number % 2 else b"not a compiled template")
+    built = build(book, tmp_path / "second", overrides=overrides)
+    assert built.status == 0, built
+    assert_same_output(
+        clean_html, built.outdir, "a build after its compiled templates were damaged"
+    )
+    assert all(path.stat().st_size > 100 for path in files), "a damaged file was not written again"
+
+
 def test_a_template_changed_between_builds_is_rendered_anew(clean, tmp_path):
     """The compiled templates are kept between builds (book.web.template_cache):
     one whose source changed, at the same path, is compiled again, never
@@ -75,7 +117,10 @@ def test_a_template_changed_between_builds_is_rendered_anew(clean, tmp_path):
     templates = tmp_path / "templates"
     brand = templates / "sidebar" / "brand.html"  # furo's, in every page's sidebar
     brand.parent.mkdir(parents=True)
-    overrides = {"templates_path": [str(templates)]}
+    overrides = {
+        "templates_path": [str(templates)],
+        "book_template_cache": str(tmp_path / "compiled"),
+    }
     for later, words in enumerate(("The first brand", "The second brand")):
         brand.write_text(f'<p class="test-brand">{words}</p>\n', encoding="utf-8")
         stamp = time.time_ns() + later * 10**9  # newer than the pages just written
@@ -84,7 +129,7 @@ def test_a_template_changed_between_builds_is_rendered_anew(clean, tmp_path):
         assert built.status == 0, built
         page = (built.outdir / "index.html").read_text(encoding="utf-8")
         assert f'<p class="test-brand">{words}</p>' in page
-    assert list((tmp_path / "doctrees" / "jinja-bytecode").glob("*.cache")), "no template kept"
+    assert compiled(tmp_path / "compiled"), "no template kept"
 
 
 def test_a_rebuild_after_touching_a_chapter_is_a_clean_build(clean, tmp_path):
