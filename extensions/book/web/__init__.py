@@ -16,6 +16,7 @@
 * `output`: whatever happened to the last build, the next one writes what a
   clean build writes;
 * `template_cache`: furo's templates compiled once, not in every build;
+* `design`: sphinx-design's work only on the pages that use it;
 * `cards`: each page's social card, drawn (by `book.artwork`) beside the
   pages.
 
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 
 from . import (
     cards,
+    design,
     downloads,
     navigation,
     output,
@@ -79,3 +81,4 @@ def setup(app: Sphinx) -> None:
     policy.setup(app)
     navigation.setup(app)
     template_cache.setup(app)
+    design.setup(app)
