@@ -34,19 +34,25 @@ PACKAGE = "sphinx_design"
 _FOUND = "book_uses_design"  # on a resolved page: what `NoteDesign` found
 
 
-def made_by_design(node: nodes.Node) -> bool:
-    if not isinstance(node, nodes.Element):
-        return False
-    return (
-        "design_component" in node.attributes  # a component's container
-        or any(key.startswith("sd_") for key in node.attributes)  # sd_tooltip, sd_new_tab
-        or any(name.startswith("sd-") for name in node["classes"])  # sd-btn, sd-badge, …
-    )
+#: The attributes every element has: any other is looked at for sphinx-design's.
+_BASIC = len(nodes.Element.basic_attributes)
 
 
-def uses_design(doctree: nodes.document | None) -> bool:
-    """Whether a page holds anything sphinx-design made."""
-    return doctree is not None and any(True for _ in doctree.findall(made_by_design))
+def holds_design(doctree: nodes.document) -> bool:
+    """Whether a page holds anything sphinx-design made (a loop, not a call
+    for each node: every page is walked)."""
+    for node in doctree.findall(nodes.Element):
+        attributes, classes = node.attributes, node["classes"]
+        if (
+            "design_component" in attributes  # a component's container
+            or (classes and any(name.startswith("sd-") for name in classes))  # sd-btn, …
+            or (
+                len(attributes) > _BASIC  # sd_tooltip, sd_new_tab
+                and any(key.startswith("sd_") for key in attributes)
+            )
+        ):
+            return True
+    return False
 
 
 class NoteDesign(SphinxPostTransform):
@@ -55,7 +61,7 @@ class NoteDesign(SphinxPostTransform):
     default_priority = 1
 
     def run(self, **kwargs: Any) -> None:
-        setattr(self.document, _FOUND, uses_design(self.document))
+        setattr(self.document, _FOUND, holds_design(self.document))
 
 
 def _only_where_used(transform: type[SphinxPostTransform]) -> type[SphinxPostTransform]:

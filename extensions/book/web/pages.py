@@ -15,14 +15,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
+
 from .. import chapters, identity
-from .design import uses_design
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 #: sphinx-design's files, as it registers them.
 DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
+
+
+def uses_design(doctree: nodes.document | None) -> bool:
+    if doctree is None:
+        return False
+    return any(
+        any(c.startswith("sd-") for c in node.get("classes", ()))
+        for node in doctree.findall(nodes.Element)
+    )
 
 
 def index_links(app: Sphinx, context: dict[str, Any]):
