@@ -496,9 +496,15 @@ def main(argv: list[str] | None = None) -> int:
     chapter = docs / f"{TOUCHED}.md"
     book, plain = work / "book" / "out", work / "plain" / "out"
     packages = work / "packages" / "out"
-    first = work / "first" / "out"  # its compiled templates in it, removed with it
+    first = work / "first" / "out"
     html_cmd = sphinx("html", docs, book)
-    first_cmd = sphinx("html", docs, first, overrides={"book_template_cache": str(first / "tc")})
+
+    def first_build(out: Path) -> list[str]:
+        """A checkout's first build: its compiled templates in its own folder,
+        removed with it."""
+        return sphinx("html", docs, out, overrides={"book_template_cache": str(out / "tc")})
+
+    first_cmd = first_build(first)
     plain_cmd = sphinx("html", docs, plain, confdir=plain_conf, strict=False)
     packages_cmd = sphinx("html", docs, packages, confdir=packages_conf, strict=False)
     figures: dict[str, Timing] = {}
@@ -526,9 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         results["instructions"] = instructions(
             {
                 "book": lambda out: sphinx("html", docs, out),
-                "book_first": lambda out: sphinx(
-                    "html", docs, out, overrides={"book_template_cache": str(out / "tc")}
-                ),
+                "book_first": first_build,
                 "plain": lambda out: sphinx("html", docs, out, confdir=plain_conf, strict=False),
                 "packages": lambda out: sphinx(
                     "html", docs, out, confdir=packages_conf, strict=False

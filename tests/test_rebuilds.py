@@ -73,15 +73,28 @@ def compiled(folder: Path) -> dict[str, int]:
     return {path.name: path.stat().st_mtime_ns for path in folder.glob("*.cache")}
 
 
-def test_a_cold_build_compiles_no_template_an_earlier_build_compiled(clean, tmp_path):
+@pytest.fixture(scope="module")
+def templates_compiled(clean, tmp_path_factory) -> Path:
+    """The templates one build compiled, in a folder of their own (each test
+    takes a copy, the files' times kept)."""
+    book, _clean_html = clean
+    where = tmp_path_factory.mktemp("templates")
+    folder = where / "compiled"
+    built = build(book, where / "out", overrides={"book_template_cache": str(folder)})
+    assert built.status == 0, built
+    return folder
+
+
+def test_a_cold_build_compiles_no_template_an_earlier_build_compiled(
+    clean, templates_compiled, tmp_path
+):
     """The compiled templates are kept outside the build folder
     (book.web.template_cache): a cold build, in a new folder, renders what an
     earlier one compiled without compiling it again (Jinja writes a template's
     file only when it compiles it), and writes the same pages."""
     book, clean_html = clean
+    shutil.copytree(templates_compiled, tmp_path / "compiled")
     overrides = {"book_template_cache": str(tmp_path / "compiled")}
-    first = build(book, tmp_path / "first", overrides=overrides)
-    assert first.status == 0, first
     kept = compiled(tmp_path / "compiled")
     assert len(kept) >= 10, f"furo's and the book's templates, compiled: {sorted(kept)}"
     second = build(book, tmp_path / "second", overrides=overrides)
@@ -90,13 +103,13 @@ def test_a_cold_build_compiles_no_template_an_earlier_build_compiled(clean, tmp_
     assert_same_output(clean_html, second.outdir, "a cold build with the templates compiled")
 
 
-def test_a_damaged_compiled_template_is_compiled_anew(clean, tmp_path):
+def test_a_damaged_compiled_template_is_compiled_anew(clean, templates_compiled, tmp_path):
     """A compiled template's file cut short after its header (a disk that
     filled, a crash before the file reached the disk), or not one at all: the
     build compiles the template again and writes what a clean build writes."""
     book, clean_html = clean
+    shutil.copytree(templates_compiled, tmp_path / "compiled")
     overrides = {"book_template_cache": str(tmp_path / "compiled")}
-    assert build(book, tmp_path / "first", overrides=overrides).status == 0
     files = sorted((tmp_path / "compiled").glob("*.cache"))
     for number, path in enumerate(files):
         header = path.read_bytes()[: len(bc_magic) + 1]  # Jinja's mark, then a cut

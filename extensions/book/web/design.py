@@ -64,9 +64,18 @@ class NoteDesign(SphinxPostTransform):
         setattr(self.document, _FOUND, holds_design(self.document))
 
 
+def _used(doctree: nodes.document) -> bool:
+    """What `NoteDesign` found (a page it did not look at: as sphinx-design would)."""
+    return getattr(doctree, _FOUND, True)
+
+
+def _designs(function_or_class) -> bool:
+    return function_or_class.__module__.split(".")[0] == PACKAGE
+
+
 def _only_where_used(transform: type[SphinxPostTransform]) -> type[SphinxPostTransform]:
     def is_supported(self) -> bool:
-        return transform.is_supported(self) and getattr(self.document, _FOUND, True)
+        return transform.is_supported(self) and _used(self.document)
 
     return type(transform.__name__, (transform,), {"is_supported": is_supported})
 
@@ -76,17 +85,17 @@ def only_where_used(app: Sphinx) -> None:
     the pages that use it (all of them registered by now)."""
     transforms = app.registry.post_transforms
     for at, transform in enumerate(transforms):
-        if transform.__module__.split(".")[0] == PACKAGE:
+        if _designs(transform):
             transforms[at] = _only_where_used(transform)
     listeners = app.events.listeners.get("doctree-resolved", [])
     for at, listener in enumerate(listeners):
-        if listener.handler.__module__.split(".")[0] == PACKAGE:
+        if _designs(listener.handler):
             listeners[at] = listener._replace(handler=_on_pages_that_use_it(listener.handler))
 
 
 def _on_pages_that_use_it(handler):
     def handle(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-        if getattr(doctree, _FOUND, True):  # not looked at: as sphinx-design would
+        if _used(doctree):
             handler(app, doctree, docname)
 
     return handle

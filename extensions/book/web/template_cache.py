@@ -17,10 +17,10 @@ and ``.pytest_cache/`` are; git ignores it), not in the build folder: what is
 compiled there comes from the installed theme and the book's extension, not
 from the book's text, as the extension's compiled modules in its
 ``__pycache__`` do, so a cold build (``make clean``, then ``make html``) need
-not compile them again; the first build of a checkout does. Where that
-folder cannot be written, it is the builder's doctrees folder (never
-published). ``book_template_cache`` names another folder (the bench and the
-tests use their own).
+not compile them again; the first build of a checkout does.
+``book_template_cache`` names another folder (the bench and the tests use
+their own). Where the folder cannot be written, it is the builder's doctrees
+folder (never published).
 """
 
 from __future__ import annotations
@@ -34,20 +34,17 @@ from jinja2.bccache import Bucket
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-FOLDER = "jinja-bytecode"  # in the doctrees folder, where conf.py's cannot be written
+FOLDER = "jinja-bytecode"  # in the doctrees folder, where the other cannot be written
 
 
 def folder(app: Sphinx) -> Path:
     """Where this build keeps its compiled templates (the folder exists)."""
-    if app.config.book_template_cache:
-        where = Path(app.config.book_template_cache)
-    else:
-        where = Path(app.confdir) / ".jinja_cache"
-        try:
-            where.mkdir(exist_ok=True)
-        except OSError:
-            where = Path(app.doctreedir) / FOLDER
-    where.mkdir(parents=True, exist_ok=True)
+    where = Path(app.config.book_template_cache or Path(app.confdir) / ".jinja_cache")
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a folder that cannot be written
+        where = Path(app.doctreedir) / FOLDER
+        where.mkdir(parents=True, exist_ok=True)
     return where
 
 
