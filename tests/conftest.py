@@ -27,6 +27,7 @@ import background
 import pytest
 import yaml
 from background import EARLY, early
+from bs4 import BeautifulSoup
 from visit_pages import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
@@ -137,6 +138,23 @@ def chapters_in_book_order() -> list[Chapter]:
     """The chapters in the order of the contents (docs/index.md)."""
     index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     return sorted(CHAPTERS, key=lambda c: index.index(c.docname))
+
+
+# -- Pages, as a browser parses them -----------------------------------------------------
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(content: bytes) -> BeautifulSoup:
+    return BeautifulSoup(content, "lxml")
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    """A page of an edition (HTML, or the ePub's XHTML) parsed as a browser
+    parses it: once for its bytes, shared by every test that reads the same
+    bytes (the tests read the same pages hundreds of times, and parsing them
+    was a third of the tests' own thread's time). So a check never changes
+    it: it takes a copy (`copy.copy`) of what it must change."""
+    return _parsed(path.read_bytes())
 
 
 # -- The book, built by `make` -----------------------------------------------------------

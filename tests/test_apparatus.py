@@ -9,6 +9,7 @@ small book in tests/fixtures/concordance/; the rest tests the real book.
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import unicodedata
@@ -19,22 +20,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from book import indexing
 from bs4 import BeautifulSoup, NavigableString, Tag
-from conftest import CHAPTERS, ROOT, build_book, require
+from conftest import CHAPTERS, ROOT, build_book, require, soup_of
 from fidelity import author_text
 from pdf_reader import body_text, chapter_pages, outline, page_texts, running_heads
 from pypdf import PdfReader
 
 FIXTURE = Path(__file__).parent / "fixtures" / "concordance"
-
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_bytes(), "lxml")
-
-
-@cache
-def parsed(path: Path) -> BeautifulSoup:
-    """A page parsed once, for the tests that only read it."""
-    return soup_of(path)
 
 
 # == The extension, on the fixture book ===========================================
@@ -277,8 +268,8 @@ def test_every_term_resolves_to_its_definition(fmt, request):
 
 def running_text(page: BeautifulSoup) -> Tag:
     """The chapter's main text without code, what the editor added, heading
-    links and note numbers (the page itself is changed)."""
-    main = page.select_one("article[role=main]")
+    links and note numbers (a copy: the page is left as it is)."""
+    main = copy.copy(page.select_one("article[role=main]"))
     for node in main.select(".editorial, pre, code, a.headerlink, aside.footnote > span.label"):
         node.decompose()
     return main
@@ -776,7 +767,7 @@ def test_epub_has_its_index(epub):
         for a in entry.find_all("a", recursive=False):
             assert a.get_text(strip=True) in titles, a
             path, _, anchor = a["href"].partition("#")
-            assert parsed(epub.outdir / path).find(id=anchor) is not None, a["href"]
+            assert soup_of(epub.outdir / path).find(id=anchor) is not None, a["href"]
 
 
 def test_html_index_is_in_the_contents_and_labelled_by_chapter(html):

@@ -8,16 +8,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from book.chapters import format_date
-from bs4 import BeautifulSoup
-from conftest import CHAPTERS, SOURCES, Chapter, require
+from conftest import CHAPTERS, SOURCES, Chapter, require, soup_of
 from fidelity import first_loss_in_order, words
 from pdf_reader import outline, page_texts
 
 by_slug = pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
-
-
-def soup_of(path):
-    return BeautifulSoup(path.read_bytes(), "lxml")
 
 
 # -- The builds -------------------------------------------------------------------

@@ -9,8 +9,8 @@ sphinx-design makes it."""
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
-from conftest import Built, build_book, copy_book
+from bs4 import Tag
+from conftest import Built, build_book, copy_book, soup_of
 
 #: Every component that one of sphinx-design's post-transforms, or its
 #: handler of resolved pages, makes: each alone on a page of its own, since
@@ -42,12 +42,12 @@ def design(tmp_path_factory) -> Built:
     return built
 
 
-def article(built: Built, name: str) -> BeautifulSoup:
-    return BeautifulSoup((built.outdir / f"{name}.html").read_bytes(), "lxml").select_one("article")
+def article(built: Built, name: str) -> Tag:
+    return soup_of(built.outdir / f"{name}.html").select_one("article")
 
 
-def head(built: Built, name: str) -> BeautifulSoup:
-    return BeautifulSoup((built.outdir / f"{name}.html").read_bytes(), "lxml").select_one("head")
+def head(built: Built, name: str) -> Tag:
+    return soup_of(built.outdir / f"{name}.html").select_one("head")
 
 
 def test_a_dropdown_is_made(design):

@@ -25,7 +25,6 @@ import pytest
 from background import early
 from book import artwork, chapters, fonts, identity
 from book import epub as book_epub
-from bs4 import BeautifulSoup
 from build_books import in_a_process
 from conftest import (
     CHAPTERS,
@@ -37,6 +36,7 @@ from conftest import (
     chapters_in_book_order,
     epub_file,
     require,
+    soup_of,
 )
 from fidelity import MARKERS
 from lxml import etree
@@ -60,10 +60,6 @@ MATCHING_ROLES = {
     "toc": "doc-toc",
     "cover": "doc-cover",
 }
-
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_bytes(), "lxml")
 
 
 def xml_of(path: Path):

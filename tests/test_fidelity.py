@@ -7,8 +7,7 @@ import hashlib
 
 import pytest
 from book.checks.fidelity import Words, compare
-from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT, Chapter, require
+from conftest import CHAPTERS, ROOT, Chapter, require, soup_of
 from fidelity import (
     MARKERS,
     check_exactly,
@@ -71,8 +70,7 @@ def test_every_word_in_full_in_pdf(chapter: Chapter, pdf):
 
 
 def _footnotes(page) -> list:
-    soup = BeautifulSoup(page.read_bytes(), "lxml")
-    return soup.select("aside.footnote")
+    return soup_of(page).select("aside.footnote")
 
 
 @by_slug
@@ -89,7 +87,7 @@ def test_footnote_count_is_exact(chapter: Chapter, fmt, request):
 
 @by_slug
 def test_no_code_block_keeps_a_line_number_gutter(chapter: Chapter, html):
-    soup = BeautifulSoup((html.outdir / f"{chapter.docname}.html").read_bytes(), "lxml")
+    soup = soup_of(html.outdir / f"{chapter.docname}.html")
     for pre in soup.select("pre"):
         lines = [line.strip() for line in pre.get_text().splitlines() if line.strip()]
         gutter = [line for line in lines if line.isdigit()]

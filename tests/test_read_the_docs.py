@@ -7,8 +7,7 @@ downloads' addresses)."""
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
-from conftest import CHAPTERS, require
+from conftest import CHAPTERS, require, soup_of
 from pdf_reader import pdftotext
 
 
@@ -16,7 +15,7 @@ def test_the_web_edition_is_where_read_the_docs_takes_it(read_the_docs):
     html = read_the_docs.output / "html"
     assert (html / "index.html").is_file()
     for chapter in CHAPTERS:
-        page = BeautifulSoup((html / f"{chapter.docname}.html").read_bytes(), "lxml")
+        page = soup_of(html / f"{chapter.docname}.html")
         canonical = page.select_one('link[rel="canonical"]')["href"]
         assert canonical == f"{read_the_docs.canonical}{chapter.docname}.html"
 

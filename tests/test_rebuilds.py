@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from background import early
-from bs4 import BeautifulSoup
 from conftest import (
     ROOT,
     TEX,
@@ -34,6 +33,7 @@ from conftest import (
     make,
     pdf_file,
     require,
+    soup_of,
     sphinxopts,
     tree,
 )
@@ -321,7 +321,7 @@ def test_the_pdf_after_a_failed_latex_run_is_a_clean_build(pdf_after_a_failed_ru
 def test_make_j_all_links_the_downloads(pdf_build):
     """`make -j4 all` (the session's own build of the editions) builds the
     web edition after the ePub and the PDF it links."""
-    page = BeautifulSoup((pdf_build.outdir / "html" / "index.html").read_bytes(), "lxml")
+    page = soup_of(pdf_build.outdir / "html" / "index.html")
     links = {a.get_text(strip=True) for a in page.select(".book-downloads a")}
     assert links == {"ePub", "PDF"}
 

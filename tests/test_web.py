@@ -19,6 +19,7 @@ Screenshots of the front page and the longest essay are written to
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
@@ -48,6 +49,7 @@ from conftest import (
     copy_book,
     make,
     require,
+    soup_of,
     sphinxopts,
 )
 from fidelity import author_text
@@ -93,10 +95,6 @@ MODES = [
 ]
 by_mode = pytest.mark.parametrize("mode", MODES, ids=lambda m: m.name)
 by_page = pytest.mark.parametrize("page", PAGES)
-
-
-def soup_of(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_bytes(), "lxml")
 
 
 # -- Serving the site and driving the browser ------------------------------------------
@@ -413,7 +411,7 @@ SHOW_DELAY, HIDE_DELAY = (
 
 
 def _note_text(html: Build, page: str, href: str) -> str:
-    note = soup_of(html.outdir / page).find(id=href.lstrip("#"))
+    note = copy.copy(soup_of(html.outdir / page).find(id=href.lstrip("#")))
     note.select_one("span.label").decompose()
     return _squash(note.get_text(" "))
 
@@ -742,7 +740,7 @@ def furo_sidebars(where: Path) -> Path:
 
 
 def sidebar(page: Path) -> str:
-    tree = BeautifulSoup(page.read_bytes(), "lxml").select_one(".sidebar-tree")
+    tree = soup_of(page).select_one(".sidebar-tree")
     return str(tree)
 
 
