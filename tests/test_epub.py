@@ -34,6 +34,7 @@ from conftest import (
     Chapter,
     book_conf,
     chapters_in_book_order,
+    copy_book,
     epub_file,
     require,
     soup_of,
@@ -486,16 +487,23 @@ def test_the_epub_reads_as_the_web_edition_looks(epub: Build, browser):
     assert style == inner == "normal" and underline == "dotted", links
 
 
-def test_a_reading_system_reads_the_whole_book(editions: Build, tmp_path):
-    """calibre, the reading system Debian has, converts the book (as its
-    viewer reads it) to text: every chapter, the glossary and the index."""
+@early
+def reading_system(where: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """calibre, the reading system Debian has, converting the book's ePub to
+    text (as its viewer reads it), beside the other tests."""
     converter = require("ebook-convert")
-    text = tmp_path / "book.txt"
+    text = where / "book.txt"
     result = subprocess.run(
-        [converter, str(epub_file(editions)), str(text)],
+        [converter, str(epub_file(background.result("editions"))), str(text)],
         capture_output=True, text=True, check=False, timeout=300,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )  # fmt: skip
+    return result, text
+
+
+def test_a_reading_system_reads_the_whole_book(reading_system):
+    """calibre reads every chapter, the glossary and the index."""
+    result, text = reading_system
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     words = " ".join(text.read_text(encoding="utf-8").split())
     for chapter in CHAPTERS:
@@ -620,21 +628,28 @@ def test_the_reader_sees_the_editor_set_apart(epub: Build, browser):
 FIXTURE_EPOCH = "1800000000"
 
 
-@pytest.fixture(scope="module")
-def fixture_epub(fixture_book) -> Path:
+@early
+def fixture_epub(where: Path) -> Path:
     """The fixture book's ePub, built twice into one folder (the second build
     must not list the first one's cover page again), with a fixed date and
-    its own language."""
-    job = {"book": fixture_book, "builder": "epub", "outdir": fixture_book / "_build" / "epub-fr",
+    its own language, beside the other tests."""
+    book = copy_book(where)
+    job = {"book": book, "builder": "epub", "outdir": book / "_build" / "epub-fr",
            "overrides": {"language": "fr"}}  # fmt: skip
     for built in in_a_process([job, job], env={"SOURCE_DATE_EPOCH": FIXTURE_EPOCH}):
         assert built.status == 0, built
     return built.outdir
 
 
-def test_fixture_book_passes_epubcheck(fixture_epub: Path, tmp_path):
-    (book,) = fixture_epub.glob("*.epub")
-    assert_epubcheck_clean(run_epubcheck(book, tmp_path))
+@early
+def fixture_epubcheck(where: Path) -> dict:
+    """EPUBCheck on the fixture book's ePub, beside the other tests."""
+    (book,) = background.result("fixture_epub").glob("*.epub")
+    return run_epubcheck(book, where)
+
+
+def test_fixture_book_passes_epubcheck(fixture_epubcheck):
+    assert_epubcheck_clean(fixture_epubcheck)
 
 
 def test_fixture_book_metadata_comes_from_its_records(fixture_epub: Path):
