@@ -14,10 +14,17 @@ fixture; a fixture no selected test uses is never run.
 An early fixture's function takes one argument, a new folder of its own
 (under the session's temporary folder: pytest's ``tmp_path_factory`` is for
 the tests' thread only); it may wait for another's result with `result`.
+
+The early work yields the processor to the tests' own thread (its threads,
+and so every process they start, run at a lower priority: `NICENESS`): on
+two cores, both busy with it for most of the session, the tests' thread was
+left to finish alone after it. Work that the tests wait for before any
+other, the editions, says ``@early(yields=False)``.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +36,11 @@ import pytest
 
 #: name -> the function that makes an early fixture's value.
 EARLY: dict[str, Callable[[Any], Any]] = {}
+#: The early fixtures that do not yield the processor (see above).
+NOT_YIELDING: set[str] = set()
+#: How far the early work yields: the nice value of its threads (Linux gives
+#: each thread its own, and a process started from one inherits it).
+NICENESS = 10
 
 #: Four at a time: the editions (submitted first) are not starved, and work
 #: that waits for another (submitted after it) never waits on a busy pool.
@@ -38,10 +50,14 @@ _lock = threading.Lock()
 _base: list[Path] = []
 
 
-def early(function: Callable[[Any], Any]):
+def early(function: Callable[[Any], Any] | None = None, *, yields: bool = True):
     """A session fixture whose work starts with the session (see above)."""
+    if function is None:
+        return lambda function: early(function, yields=yields)
     name = function.__name__
     EARLY[name] = function
+    if not yields:
+        NOT_YIELDING.add(name)
 
     @pytest.fixture(scope="session", name=name)
     def fixture(tmp_path_factory):
@@ -71,6 +87,8 @@ _epoch = time.perf_counter()
 
 
 def _timed(name: str, where: Path) -> Any:
+    if name not in NOT_YIELDING:  # (the editions, submitted first, have a thread of their own)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
     began = time.perf_counter()
     try:
         return EARLY[name](where)

@@ -200,7 +200,7 @@ BUILD_FOLDER = "book build"
 TEX = ("xelatex", "latexmk", "xindy")
 
 
-@early
+@early(yields=False)
 def editions(where: Path) -> Build:
     """The three editions, as a reader's copy of the book is made: `make -j4
     all`, the ePub and the PDF side by side, then the web edition that links
