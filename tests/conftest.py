@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import background
 import pytest
 import yaml
-from background import EARLY, early
+from background import EARLY, NOT_YIELDING, early
 from bs4 import BeautifulSoup
 from visit_pages import CHROMIUM, CHROMIUM_ARGS
 
@@ -249,6 +249,16 @@ def epub(editions) -> Build:
 def pdf(pdf_build) -> Build:
     """The PDF; needs TeX Live (XeLaTeX, latexmk, xindy: pdf_build requires them)."""
     return Build(pdf_file(pdf_build), pdf_build.log)
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that wait for early work that yields (all but the editions,
+    which the real book's tests all need first) run after those that do not:
+    that work has then had the longest time to finish, and the tests' own
+    thread does not sit waiting for it while tests it could run are left for
+    the end. Each group keeps the order it was collected in."""
+    waits = {name for name in EARLY if name not in NOT_YIELDING}
+    items.sort(key=lambda item: not waits.isdisjoint(item.fixturenames))
 
 
 @pytest.fixture(scope="session", autouse=True)
