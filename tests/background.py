@@ -25,6 +25,7 @@ other, the editions, says ``@early(yields=False)``.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -87,7 +88,9 @@ _epoch = time.perf_counter()
 
 
 def _timed(name: str, where: Path) -> Any:
-    if name not in NOT_YIELDING:  # (the editions, submitted first, have a thread of their own)
+    # (The editions, submitted first, have a thread of their own. Elsewhere
+    # than on Linux a thread has no nice value of its own: there, no yielding.)
+    if name not in NOT_YIELDING and sys.platform == "linux":
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
     began = time.perf_counter()
     try:
