@@ -710,7 +710,7 @@ def test_fixture_cover_names_the_three_authors(fixture_epub: Path, faces):
 # -- The cover drawing and the settings, alone -----------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def faces() -> dict[str, Path]:
     found = {
         "title": fonts.font_file("TeX Gyre Pagella", "Bold"),
